@@ -1,0 +1,59 @@
+// One request budget per endpoint and key, shared by everything in this process (every InstanceSet
+// and lookup), so that concurrent operations together stay under the API's rate limit.
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Rate (GCRA token bucket with a burst of one second's worth) plus a cap on requests in flight.
+ * Slots are reserved synchronously, so callers are served in the order they asked.
+ */
+export class RequestBudget {
+  private theoreticalArrival = 0;
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly intervalMs: number;
+  private readonly burstMs: number;
+
+  constructor(
+    readonly requestsPerSecond: number,
+    readonly maxInFlight: number,
+  ) {
+    this.intervalMs = 1000 / requestsPerSecond;
+    this.burstMs = Math.max(0, Math.floor(requestsPerSecond) - 1) * this.intervalMs;
+  }
+
+  /** Waits for a slot; call the returned function when the request has finished. */
+  async acquire(): Promise<() => void> {
+    const now = Date.now();
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, now);
+    const wait = this.theoreticalArrival - now - this.burstMs;
+    this.theoreticalArrival += this.intervalMs;
+    if (wait > 0) await sleep(wait);
+    if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.waiting.shift()?.();
+    };
+  }
+
+  /** After a throttling answer: hold every caller back for `ms`. */
+  pause(ms: number): void {
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, Date.now() + ms + this.burstMs);
+  }
+}
+
+const budgets = new Map<string, RequestBudget>();
+
+/** The process-wide budget for one endpoint and key; the first caller's limits win. */
+export function sharedBudget(key: string, requestsPerSecond: number, maxInFlight: number): RequestBudget {
+  let budget = budgets.get(key);
+  if (!budget || budget.requestsPerSecond !== requestsPerSecond || budget.maxInFlight !== maxInFlight) {
+    budget = new RequestBudget(requestsPerSecond, maxInFlight);
+    budgets.set(key, budget);
+  }
+  return budget;
+}

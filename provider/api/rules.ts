@@ -91,3 +91,11 @@ export function nicNameProblem(name: string): string | undefined {
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
+
+/** Shifts every batch pattern's begin by `offset`, so a later CreateInstances continues the numbering. */
+export function offsetInstanceName(name: string, offset: number): string {
+  return name.replace(NAME_PATTERN, (_all, beginText: string, bitsText: string) => {
+    const begin = beginText === "" ? 0 : Number(beginText);
+    return `[${begin + offset},${bitsText === "" ? 6 : Number(bitsText)}]`;
+  });
+}

@@ -1,0 +1,384 @@
+// create / read / update / delete of an instance set against the API. Create and update share one
+// convergence routine: find the set's instances (recorded ids + the set tag), clean up failed ones,
+// scale to the count, start stopped ones, wait until RUNNING, fix names. Any failure once an
+// instance exists is raised as Pulumi's partial-failure shape so that no VM is ever lost.
+import { chunk, type ZenlayerClient } from "../api/client";
+import { isApiError, OutcomeUnknownError } from "../api/errors";
+import { expandInstanceName, LIMITS, offsetInstanceName } from "../api/rules";
+import type { CreateInstancesRequest, InstanceInfo } from "../api/schemas";
+import { type InstanceSetInputs, REPLACE_FIELDS, SET_TAG_KEY } from "./inputs";
+import { type InstanceRecord, recordOf, type StoredState, stateOf } from "./outputs";
+import { untilCreated, untilGone, untilRecycled, untilRunning, type WaitOptions, waitForStatuses } from "./waiter";
+
+export interface OperationsContext {
+  client: ZenlayerClient;
+  log: (line: string) => void;
+}
+
+type Stored = Partial<InstanceSetInputs> & ReturnType<typeof StoredState.parse> & Record<string, unknown>;
+
+/** Pulumi's partial-failure shape: the engine records `id` and `properties` and shows `reasons`. */
+export class PartialFailure extends Error {
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
+    super(reasons.join("; "));
+  }
+}
+
+/** Statuses of instances that are no longer members of a set. */
+const DEPARTED = new Set(["RECYCLING", "RECYCLE", "RELEASING"]);
+const GONE_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_FAILED_RESOURCE_NOT_FOUND", "OPERATION_DENIED_INSTANCE_RECYCLED"];
+/** Consecutive CreateInstances with an unknown outcome and no instance to show for it before giving up. */
+const MAX_UNKNOWN_OUTCOMES = 3;
+const TERMINATE_CONCURRENCY = 10;
+
+/** The members of a set while an operation runs: kept current so a failure can report them. */
+class Members {
+  private readonly byId = new Map<string, InstanceRecord>();
+  readonly orderNumbers: string[];
+
+  constructor(orderNumbers: readonly string[] = []) {
+    this.orderNumbers = [...orderNumbers];
+  }
+  get ids(): string[] {
+    return [...this.byId.keys()];
+  }
+  get size(): number {
+    return this.byId.size;
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  add(record: InstanceRecord): void {
+    this.byId.set(record.instanceId, record);
+  }
+  addCreated(ids: readonly string[], zoneId: string): void {
+    for (const instanceId of ids) {
+      if (!this.byId.has(instanceId)) this.add(placeholder(instanceId, zoneId));
+    }
+  }
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) this.byId.delete(id);
+  }
+  setStatuses(statuses: ReadonlyMap<string, string | undefined>): void {
+    for (const [id, status] of statuses) {
+      const record = this.byId.get(id);
+      if (record && status !== undefined) record.status = status;
+    }
+  }
+  records(): InstanceRecord[] {
+    return [...this.byId.values()];
+  }
+}
+
+const placeholder = (instanceId: string, zoneId: string): InstanceRecord => ({
+  instanceId,
+  instanceName: null,
+  status: "PENDING",
+  zoneId,
+  publicIpAddresses: [],
+  privateIpAddresses: [],
+  publicIpv6Addresses: [],
+  createTime: null,
+});
+
+/** Creation order: createTime, then id (ids are assigned in order). */
+const byCreation = (a: InstanceInfo, b: InstanceInfo) =>
+  (a.createTime ?? "").localeCompare(b.createTime ?? "") || a.instanceId.localeCompare(b.instanceId);
+
+export class InstanceSetOperations {
+  constructor(private readonly ctx: OperationsContext) {}
+
+  private get client() {
+    return this.ctx.client;
+  }
+
+  // ---- create / update -------------------------------------------------------------------
+
+  async create(inputs: InstanceSetInputs & Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
+    const setKey = requireSetKey(inputs);
+    const members = new Members();
+    const outs = await this.converge(inputs, members, [], inputs.adoptInstanceIds ?? [], (reasons) =>
+      members.size > 0 ? new PartialFailure(setKey, this.properties(inputs, members), reasons) : new Error(reasons.join("; ")),
+    );
+    return { id: setKey, outs };
+  }
+
+  async update(
+    id: string,
+    olds: Stored,
+    news: InstanceSetInputs & Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }> {
+    const members = new Members(olds.orderNumbers ?? []);
+    const outs = await this.converge(
+      news,
+      members,
+      olds.instanceIds ?? [],
+      [],
+      (reasons) => new PartialFailure(id, this.properties(news, members), reasons),
+    );
+    return { outs };
+  }
+
+  private properties(inputs: Record<string, unknown>, members: Members): Record<string, unknown> {
+    const { instanceCount } = inputs as InstanceSetInputs;
+    return { ...inputs, ...stateOf(requireSetKey(inputs), instanceCount, members.records(), members.orderNumbers) };
+  }
+
+  private async converge(
+    inputs: InstanceSetInputs & Record<string, unknown>,
+    members: Members,
+    recorded: readonly string[],
+    adopt: readonly string[],
+    failure: (reasons: string[]) => Error,
+  ): Promise<Record<string, unknown>> {
+    const setKey = requireSetKey(inputs);
+    const label = labelOf(inputs);
+    try {
+      const { alive, failed } = await this.discover(setKey, recorded, adopt);
+      for (const info of alive) members.add(recordOf(info));
+      if (adopt.length > 0) {
+        const missing = adopt.filter((id) => !members.has(id));
+        if (missing.length > 0)
+          throw new Error(`adoptInstanceIds: ${missing.join(", ")} not found or already in the recycle bin`);
+      }
+      if (failed.length > 0) {
+        this.ctx.log(`${label}: terminating ${failed.length} instance(s) that failed to create: ${failed.join(", ")}`);
+        await this.terminateAll(failed, inputs, label);
+      }
+
+      const surplus = members.size - inputs.instanceCount;
+      if (surplus > 0) {
+        const victims = members.ids.slice(-surplus); // newest first
+        this.ctx.log(`${label}: scaling in by ${surplus}: ${victims.join(", ")}`);
+        await this.terminateAll(victims, inputs, label);
+        members.remove(victims);
+      }
+      if (members.size < inputs.instanceCount) await this.createMissing(inputs, members, label);
+
+      const stopped = members.records().filter((m) => m.status === "STOPPED" || m.status === "STOPPING");
+      for (const batch of chunk(
+        stopped.map((m) => m.instanceId),
+        LIMITS.idsPerCall,
+      )) {
+        await this.client.call("StartInstances", { instanceIds: batch });
+      }
+
+      await this.waitRunning(inputs, members, label);
+      await this.rename(inputs, members, label);
+      const final = await this.client.describeInstancesByIds(members.ids);
+      for (const info of final) members.add(recordOf(info));
+      return this.properties(inputs, members);
+    } catch (error) {
+      throw failure([messageOf(error)]);
+    }
+  }
+
+  /** The set's live instances (recorded ids, adopted ids and the set tag), and those that failed to create. */
+  private async discover(setKey: string, recorded: readonly string[], adopt: readonly string[]) {
+    const wanted = [...new Set([...recorded, ...adopt])];
+    const [byId, tagged] = await Promise.all([
+      this.client.describeInstancesByIds(wanted),
+      this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] }),
+    ]);
+    const found = new Map(byId.map((i) => [i.instanceId, i]));
+    const ordered = wanted.flatMap((id) => found.get(id) ?? []);
+    const extra = tagged.filter((i) => !found.has(i.instanceId)).sort(byCreation);
+    const all = [...ordered, ...extra];
+    return {
+      alive: all.filter((i) => !DEPARTED.has(i.instanceStatus) && i.instanceStatus !== "CREATE_FAILED"),
+      failed: all.filter((i) => i.instanceStatus === "CREATE_FAILED").map((i) => i.instanceId),
+    };
+  }
+
+  private async createMissing(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
+    const setKey = requireSetKey(inputs);
+    let unknownOutcomes = 0;
+    while (members.size < inputs.instanceCount) {
+      const count = Math.min(LIMITS.instancesPerCreate, inputs.instanceCount - members.size);
+      const before = members.size;
+      try {
+        const res = await this.client.call("CreateInstances", createRequest(inputs, count, members.size));
+        if (res.orderNumber) members.orderNumbers.push(res.orderNumber);
+        members.addCreated(res.instanceIdSet, inputs.zoneId);
+        this.ctx.log(`${label}: CreateInstances created ${res.instanceIdSet.length} (${members.size}/${inputs.instanceCount})`);
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError)) throw error;
+        // The request may have taken effect: adopt whatever now carries the set tag instead of re-sending.
+        this.ctx.log(`${label}: ${error.message}; looking the set up by its tag`);
+        const tagged = await this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] });
+        const fresh = tagged.filter((i) => !members.has(i.instanceId) && !DEPARTED.has(i.instanceStatus)).sort(byCreation);
+        for (const info of fresh) members.add(recordOf(info));
+        this.ctx.log(`${label}: found ${fresh.length} instance(s) from that request`);
+      }
+      unknownOutcomes = members.size === before ? unknownOutcomes + 1 : 0;
+      if (unknownOutcomes >= MAX_UNKNOWN_OUTCOMES) {
+        throw new Error(`CreateInstances: ${MAX_UNKNOWN_OUTCOMES} requests in a row had an unknown outcome and created nothing`);
+      }
+    }
+  }
+
+  private waitOptions(inputs: InstanceSetInputs, label: string, target: string): WaitOptions {
+    return {
+      label,
+      target,
+      timeoutMs: inputs.readyTimeoutSeconds * 1000,
+      maxIntervalMs: inputs.pollIntervalSeconds * 1000,
+      log: this.ctx.log,
+    };
+  }
+
+  private async waitRunning(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
+    const waiting = members.records().filter((m) => m.status !== "RUNNING");
+    if (waiting.length === 0) return;
+    const result = await waitForStatuses(this.client, members.ids, untilRunning, {
+      ...this.waitOptions(inputs, label, "RUNNING"),
+      onRound: (s) => members.setStatuses(s),
+    });
+    members.setStatuses(result.statuses);
+    const reasons: string[] = [];
+    const failed = result.failed.map((id) => `${id} (${result.statuses.get(id) ?? "vanished"})`);
+    if (failed.length > 0) reasons.push(`${failed.length} instance(s) did not reach RUNNING: ${failed.join(", ")}`);
+    if (result.notReady.length > 0) {
+      reasons.push(
+        `${result.notReady.length} of ${members.size} instance(s) not RUNNING after ${inputs.readyTimeoutSeconds}s ` +
+          `(readyTimeoutSeconds): ${result.notReady.slice(0, 10).join(", ")}${result.notReady.length > 10 ? ", …" : ""}; ` +
+          "run `pulumi up` again to keep waiting",
+      );
+    }
+    if (reasons.length > 0) throw new Error(reasons.join("; "));
+  }
+
+  /** Renames members whose name differs from the pattern's name for their position. */
+  private async rename(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
+    const pattern = inputs.instanceName;
+    if (pattern === undefined) return;
+    const byName = new Map<string, string[]>();
+    members.records().forEach((m, index) => {
+      const expected = expandInstanceName(pattern, index);
+      if (m.instanceName !== expected) byName.set(expected, [...(byName.get(expected) ?? []), m.instanceId]);
+    });
+    if (byName.size === 0) return;
+    this.ctx.log(`${label}: renaming ${[...byName.values()].flat().length} instance(s)`);
+    await Promise.all(
+      [...byName].flatMap(([instanceName, ids]) =>
+        chunk(ids, LIMITS.idsPerCall).map((batch) =>
+          this.client.call("ModifyInstancesAttribute", { instanceIds: batch, instanceName }),
+        ),
+      ),
+    );
+  }
+
+  // ---- delete ----------------------------------------------------------------------------
+
+  async delete(id: string, props: Stored): Promise<void> {
+    const label = labelOf(props);
+    const recorded = props.instanceIds ?? [];
+    const setKey = props.setKey ?? id;
+    const tagged = await this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] });
+    const ids = [...new Set([...recorded, ...tagged.map((i) => i.instanceId)])];
+    const options = {
+      readyTimeoutSeconds: props.readyTimeoutSeconds ?? 1200,
+      pollIntervalSeconds: props.pollIntervalSeconds ?? 10,
+      forceDelete: props.forceDelete ?? false,
+    };
+    if (ids.length === 0) return;
+    this.ctx.log(`${label}: terminating ${ids.length} instance(s)`);
+    await this.terminateAll(ids, options, label);
+  }
+
+  /**
+   * TerminateInstance for each id (bounded concurrency), waits for the recycle bin, then releases
+   * when forceDelete is set. Already recycled or missing instances count as done.
+   */
+  private async terminateAll(
+    ids: readonly string[],
+    options: Pick<InstanceSetInputs, "readyTimeoutSeconds" | "pollIntervalSeconds" | "forceDelete">,
+    label: string,
+  ): Promise<void> {
+    const waitOptions = (target: string) => this.waitOptions(options as InstanceSetInputs, label, target);
+    const statuses = await this.client.describeStatusesByIds(ids);
+    const creating = ids.filter((id) => untilCreated(statuses.get(id), 0) === "pending");
+    if (creating.length > 0) {
+      // The API refuses to terminate an instance that is still being created.
+      this.ctx.log(`${label}: waiting for ${creating.length} instance(s) to finish creating before terminating them`);
+      await waitForStatuses(this.client, creating, untilCreated, waitOptions("created"));
+    }
+    const errors: string[] = [];
+    const queue = ids.filter((id) => statuses.get(id) !== undefined && !DEPARTED.has(statuses.get(id)!));
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          await this.client.call("TerminateInstance", { instanceId: id });
+        } catch (error) {
+          if (!isApiError(error, ...GONE_CODES)) errors.push(`${id}: ${messageOf(error)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: TERMINATE_CONCURRENCY }, worker));
+    if (errors.length > 0) throw new Error(`TerminateInstance failed for ${errors.length} instance(s): ${errors.join("; ")}`);
+
+    const recycled = await waitForStatuses(this.client, ids, untilRecycled, waitOptions("in the recycle bin"));
+    if (recycled.notReady.length > 0) {
+      throw new Error(`${recycled.notReady.length} instance(s) not in the recycle bin in time: ${recycled.notReady.join(", ")}`);
+    }
+    if (!options.forceDelete) return;
+    const inBin = ids.filter((id) => recycled.statuses.get(id) === "RECYCLE");
+    for (const batch of chunk(inBin, LIMITS.idsPerCall)) {
+      try {
+        await this.client.call("ReleaseInstances", { instanceIds: batch });
+      } catch (error) {
+        // One unknown id fails the whole batch: release the rest one by one.
+        if (!isApiError(error, "INVALID_INSTANCE_NOT_FOUND")) throw error;
+        for (const instanceId of batch) {
+          await this.client
+            .call("ReleaseInstances", { instanceIds: [instanceId] })
+            .catch((e) => (isApiError(e, "INVALID_INSTANCE_NOT_FOUND") ? undefined : Promise.reject(e)));
+        }
+      }
+    }
+    const gone = await waitForStatuses(this.client, inBin, untilGone, waitOptions("released"));
+    if (gone.notReady.length > 0)
+      throw new Error(`${gone.notReady.length} instance(s) not released in time: ${gone.notReady.join(", ")}`);
+  }
+
+  // ---- read ------------------------------------------------------------------------------
+
+  /** Refresh: the set's live members now; `undefined` when none remain. */
+  async read(id: string, props: Stored): Promise<Record<string, unknown> | undefined> {
+    const setKey = props.setKey ?? id;
+    const { alive } = await this.discover(setKey, props.instanceIds ?? [], []);
+    if (alive.length === 0) return undefined;
+    const members = alive.map(recordOf);
+    return { ...props, ...stateOf(setKey, props.instanceCount ?? members.length, members, props.orderNumbers ?? []) };
+  }
+}
+
+function requireSetKey(inputs: Partial<InstanceSetInputs>): string {
+  if (!inputs.setKey) throw new Error("setKey is missing: the inputs did not pass through check");
+  return inputs.setKey;
+}
+
+const labelOf = (inputs: Partial<InstanceSetInputs>) => inputs.setName?.split("/").pop() ?? inputs.setKey ?? "instance set";
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The CreateInstances request for `count` more instances, numbered on from `offset`. */
+export function createRequest(inputs: InstanceSetInputs, count: number, offset: number): CreateInstancesRequest {
+  const request: Record<string, unknown> = {};
+  for (const field of REPLACE_FIELDS) {
+    if (inputs[field] !== undefined) request[field] = inputs[field];
+  }
+  if (inputs.instanceName !== undefined) request.instanceName = offsetInstanceName(inputs.instanceName, offset);
+  request.instanceCount = count;
+  request.tags = {
+    tags: [
+      ...Object.entries(inputs.tags ?? {}).map(([key, value]) => ({ key, value })),
+      { key: SET_TAG_KEY, value: requireSetKey(inputs) },
+    ],
+  };
+  return request as CreateInstancesRequest;
+}

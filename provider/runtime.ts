@@ -1,0 +1,124 @@
+// The implementation behind the serialized provider: the thin methods stored in state load this
+// module at run time, so `destroy` and `refresh` always run the installed code.
+import { ZenlayerClient } from "./api/client";
+import { InvalidSettingError } from "./api/errors";
+import { scrub } from "./api/redaction";
+import type { ClientSettingsInput } from "./api/settings";
+import { checkInstanceSet } from "./instanceSet/check";
+import { diffInstanceSet } from "./instanceSet/diff";
+import { type InstanceSetInputs, validateInputs } from "./instanceSet/inputs";
+import { InstanceSetOperations, PartialFailure } from "./instanceSet/operations";
+import { StoredState } from "./instanceSet/outputs";
+
+/** The part of `pulumi.dynamic.Config` the provider uses. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Stack config keys (namespace `zenlayer`) and the client setting each one sets. */
+const CONFIG_KEYS = {
+  accessKeyId: "string",
+  accessKeyPassword: "string",
+  token: "string",
+  domain: "string",
+  scheme: "string",
+  apiVersion: "string",
+  maxRequestsPerSecond: "number",
+  requestTimeoutSeconds: "number",
+  debug: "boolean",
+} as const;
+
+export function settingsFromConfig(config: ConfigSource): ClientSettingsInput {
+  const settings: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
+    const raw = config.get(`zenlayer:${key}`)?.trim();
+    if (raw === undefined || raw === "") continue;
+    if (kind === "number") {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidSettingError(`zenlayer:${key} must be a positive number, got "${raw}"`);
+      settings[key] = n;
+    } else if (kind === "boolean") settings[key] = raw === "true";
+    else settings[key] = raw;
+  }
+  return settings as ClientSettingsInput;
+}
+
+const log = (line: string) => process.stderr.write(`[zenlayer] ${line}\n`);
+
+/** One runtime per process: `configure` is called once per provider text, before any CRUD call. */
+export class InstanceSetRuntime {
+  private settings: ClientSettingsInput = {};
+
+  constructor(private readonly logLine: (line: string) => void = log) {}
+
+  configure(config: ConfigSource): void {
+    this.settings = settingsFromConfig(config);
+  }
+
+  private operations(): InstanceSetOperations {
+    const client = new ZenlayerClient({ ...this.settings, env: process.env });
+    return new InstanceSetOperations({ client, log: this.logLine });
+  }
+
+  /** Runs an operation, keeping every secret the settings hold out of the error it may raise. */
+  private async guarded<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const secrets = [this.settings.accessKeyPassword, this.settings.token, process.env.ZENLAYERCLOUD_ACCESS_KEY_PASSWORD];
+      if (error instanceof PartialFailure) {
+        throw new PartialFailure(
+          error.id,
+          error.properties,
+          error.reasons.map((r) => scrub(r, secrets)),
+        );
+      }
+      throw new Error(scrub(error instanceof Error ? error.message : String(error), secrets));
+    }
+  }
+
+  async check(olds: unknown, news: unknown) {
+    return checkInstanceSet(olds, news);
+  }
+
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return diffInstanceSet(storedOutputs(olds), news as Partial<InstanceSetInputs>);
+  }
+
+  async create(inputs: Record<string, unknown>) {
+    return this.guarded(() => this.operations().create(checkedInputs(inputs)));
+  }
+
+  async read(id: string, props: Record<string, unknown>) {
+    return this.guarded(async () => {
+      const outs = await this.operations().read(id, storedOutputs(props));
+      if (!outs) return {};
+      const validation = validateInputs(outs);
+      return { id, props: outs, inputs: validation.ok ? { ...validation.inputs, setKey: outs.setKey } : undefined };
+    });
+  }
+
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return this.guarded(() => this.operations().update(id, storedOutputs(olds), checkedInputs(news)));
+  }
+
+  async delete(id: string, props: Record<string, unknown>) {
+    return this.guarded(() => this.operations().delete(id, storedOutputs(props)));
+  }
+}
+
+/** Inputs that passed check (create/update only ever receive those); keeps `__provider` and friends. */
+function checkedInputs(raw: Record<string, unknown>): InstanceSetInputs & Record<string, unknown> {
+  const validation = validateInputs(raw);
+  if (!validation.ok) {
+    throw new Error(`invalid inputs: ${validation.failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+  }
+  return { ...raw, ...validation.inputs, setKey: raw.setKey as string };
+}
+
+function storedOutputs(raw: Record<string, unknown>) {
+  const state = StoredState.safeParse(raw);
+  return { ...raw, ...(state.success ? state.data : {}) } as Partial<InstanceSetInputs> &
+    ReturnType<typeof StoredState.parse> &
+    Record<string, unknown>;
+}

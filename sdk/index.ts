@@ -1,0 +1,2 @@
+// `pulumi-zenlayer-vm`: Zenlayer Cloud VM instance sets for Pulumi programs.
+export { type InstanceRecord, InstanceSet, type InstanceSetArgs } from "./instanceSet";

@@ -4,9 +4,10 @@ import { ZenlayerClient } from "./api/client";
 import { InvalidSettingError } from "./api/errors";
 import { scrub } from "./api/redaction";
 import type { ClientSettingsInput } from "./api/settings";
+import { catalogProblems } from "./catalog";
 import { checkInstanceSet } from "./instanceSet/check";
 import { diffInstanceSet } from "./instanceSet/diff";
-import { type InstanceSetInputs, validateInputs } from "./instanceSet/inputs";
+import { type InstanceSetInputs, UNKNOWN, validateInputs } from "./instanceSet/inputs";
 import { InstanceSetOperations, PartialFailure } from "./instanceSet/operations";
 import { StoredState } from "./instanceSet/outputs";
 
@@ -78,7 +79,30 @@ export class InstanceSetRuntime {
   }
 
   async check(olds: unknown, news: unknown) {
-    return checkInstanceSet(olds, news);
+    const result = checkInstanceSet(olds, news);
+    if (result.failures || !result.inputs) return result;
+    const problems = await this.catalogProblems(result.inputs);
+    return problems.length > 0 ? { failures: problems } : result;
+  }
+
+  /** The optional catalogue cross-check: skipped for unknown values, without credentials, or when the API is unreachable. */
+  private async catalogProblems(inputs: Record<string, unknown>) {
+    const { zoneId, imageId, instanceType, instanceChargeType, catalogCheck } = inputs;
+    if (catalogCheck === false) return [];
+    const placement = [zoneId, imageId, instanceType, instanceChargeType];
+    if (placement.some((v) => typeof v !== "string" || v === UNKNOWN)) return [];
+    let client: ZenlayerClient;
+    try {
+      client = new ZenlayerClient({ ...this.settings, env: process.env, maxRetries: 1 });
+    } catch {
+      return []; // no credentials yet: create reports that clearly
+    }
+    try {
+      return await catalogProblems(client, inputs as Parameters<typeof catalogProblems>[1]);
+    } catch (error) {
+      this.logLine(`catalog cross-check skipped: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
   }
 
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -130,6 +130,8 @@ export const InstanceSetInputs = z
     forceDelete: z.boolean().default(false),
     /** Take over these existing instances instead of creating new ones (the way to import: `pulumi import` does not work for dynamic providers). Used at create. */
     adoptInstanceIds: z.array(id("instance id")).optional(),
+    /** At check time, verify zoneId, imageId and instanceType against the API's catalogue (default true; skipped while preview does not know them). */
+    catalogCheck: z.boolean().default(true),
 
     // ---- identity, set by the SDK ----
     /** `project/stack/resource name`, passed by the SDK; the set key derives from it. */

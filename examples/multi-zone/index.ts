@@ -2,7 +2,7 @@
 //   pulumi config set --path 'zones[0].zoneId' SEL-A && pulumi config set --path 'zones[0].count' 2
 // Exports every public IP, per zone and in one list.
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceSet } from "pulumi-zenlayer-vm";
+import { getImageOutput, InstanceSet } from "pulumi-zenlayer-vm";
 
 interface ZonePlan {
   zoneId: string;
@@ -15,14 +15,15 @@ const zones = config.getObject<ZonePlan[]>("zones") ?? [
   { zoneId: "SEL-A", count: 2 },
   { zoneId: "FRA-A", count: 1 },
 ];
-const imageId = config.get("imageId") ?? "img-yKK4q6XybymPgfx7ynUUqC3N8";
+const category = config.get("imageCategory") ?? "Debian";
 
 const sets = zones.map(
   (zone) =>
     new InstanceSet(`edge-${zone.zoneId.toLowerCase()}`, {
       zoneId: zone.zoneId,
       instanceType: zone.instanceType ?? "c.1c2g",
-      imageId,
+      // Image ids differ per zone: look the newest image of the category up in each.
+      imageId: getImageOutput({ zoneId: zone.zoneId, category, mostRecent: true }).imageId,
       instanceCount: zone.count,
       instanceName: `edge-${zone.zoneId.toLowerCase()}-[1,2]`,
       tags: { app: "edge", zone: zone.zoneId },

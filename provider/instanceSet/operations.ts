@@ -234,7 +234,7 @@ export class InstanceSetOperations {
   private async waitRunning(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
     const waiting = members.records().filter((m) => m.status !== "RUNNING");
     if (waiting.length === 0) return;
-    const result = await waitForStatuses(this.client, members.ids, untilRunning, {
+    const result = await waitForStatuses(this.client, waiting.map((m) => m.instanceId), untilRunning, {
       ...this.waitOptions(inputs, label, "RUNNING"),
       onRound: (s) => members.setStatuses(s),
     });

@@ -46,6 +46,10 @@ export async function waitForStatuses(
   let lastDone = -1;
 
   while (pending.length > 0) {
+    // Sleep first: whoever starts a wait has just changed these instances, so an immediate poll is wasted.
+    const waited = Date.now() - started;
+    const interval = Math.min(options.maxIntervalMs, Math.max(minInterval, waited / 5));
+    await sleep(Math.min(interval, Math.max(0, options.timeoutMs - waited)));
     const seen = await client.describeStatusesByIds(pending);
     const stillPending: string[] = [];
     for (const id of pending) {
@@ -66,10 +70,7 @@ export async function waitForStatuses(
       lastProgress = Date.now();
       lastDone = done;
     }
-    if (pending.length === 0) break;
-    if (elapsed >= options.timeoutMs) return { statuses, failed, notReady: pending };
-    const interval = Math.min(options.maxIntervalMs, Math.max(minInterval, elapsed / 5));
-    await sleep(Math.min(interval, Math.max(0, options.timeoutMs - elapsed)));
+    if (pending.length > 0 && elapsed >= options.timeoutMs) return { statuses, failed, notReady: pending };
   }
   return { statuses, failed, notReady: [] };
 }

@@ -60,6 +60,12 @@ class Members {
       if (!this.byId.has(instanceId)) this.add(placeholder(instanceId, zoneId));
     }
   }
+  rename(ids: Iterable<string>, instanceName: string): void {
+    for (const id of ids) {
+      const record = this.byId.get(id);
+      if (record) record.instanceName = instanceName;
+    }
+  }
   remove(ids: Iterable<string>): void {
     for (const id of ids) this.byId.delete(id);
   }
@@ -168,9 +174,9 @@ export class InstanceSetOperations {
       }
 
       await this.waitRunning(inputs, members, label);
+      // Addresses and names are known once the instances run: record them, then fix names.
+      for (const info of await this.client.describeInstancesByIds(members.ids)) members.add(recordOf(info));
       await this.rename(inputs, members, label);
-      const final = await this.client.describeInstancesByIds(members.ids);
-      for (const info of final) members.add(recordOf(info));
       return this.properties(inputs, members);
     } catch (error) {
       throw failure([messageOf(error)]);
@@ -234,10 +240,15 @@ export class InstanceSetOperations {
   private async waitRunning(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
     const waiting = members.records().filter((m) => m.status !== "RUNNING");
     if (waiting.length === 0) return;
-    const result = await waitForStatuses(this.client, waiting.map((m) => m.instanceId), untilRunning, {
-      ...this.waitOptions(inputs, label, "RUNNING"),
-      onRound: (s) => members.setStatuses(s),
-    });
+    const result = await waitForStatuses(
+      this.client,
+      waiting.map((m) => m.instanceId),
+      untilRunning,
+      {
+        ...this.waitOptions(inputs, label, "RUNNING"),
+        onRound: (s) => members.setStatuses(s),
+      },
+    );
     members.setStatuses(result.statuses);
     const reasons: string[] = [];
     const failed = result.failed.map((id) => `${id} (${result.statuses.get(id) ?? "vanished"})`);
@@ -265,9 +276,10 @@ export class InstanceSetOperations {
     this.ctx.log(`${label}: renaming ${[...byName.values()].flat().length} instance(s)`);
     await Promise.all(
       [...byName].flatMap(([instanceName, ids]) =>
-        chunk(ids, LIMITS.idsPerCall).map((batch) =>
-          this.client.call("ModifyInstancesAttribute", { instanceIds: batch, instanceName }),
-        ),
+        chunk(ids, LIMITS.idsPerCall).map(async (batch) => {
+          await this.client.call("ModifyInstancesAttribute", { instanceIds: batch, instanceName });
+          members.rename(batch, instanceName);
+        }),
       ),
     );
   }

@@ -15,6 +15,7 @@ import {
 } from "./errors";
 import { type RequestBudget, sharedBudget } from "./rateLimiter";
 import { maskSecretFields, scrub, secretValuesIn } from "./redaction";
+import { sharedStatusReader } from "./statusReader";
 import { LIMITS } from "./rules";
 import {
   ACTIONS,
@@ -84,6 +85,8 @@ type Attempt<T> = { kind: "done"; value: T } | { kind: "retry"; error: Error; wa
 export class ZenlayerClient {
   readonly settings: ResolvedSettings;
   private readonly budget: RequestBudget;
+  /** Endpoint and key: what the process-wide request budget and status reader are shared by. */
+  private readonly budgetKey: string;
   private readonly log: ((line: string) => void) | undefined;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly secrets: string[];
@@ -95,11 +98,8 @@ export class ZenlayerClient {
     this.settings = resolveSettings(settings, env ?? process.env);
     this.secrets = secretsOf(this.settings);
     const keyId = this.settings.auth.kind === "hmac" ? this.settings.auth.accessKeyId : "token";
-    this.budget = sharedBudget(
-      `${this.settings.origin}|${keyId}`,
-      this.settings.maxRequestsPerSecond,
-      this.settings.maxConcurrentRequests,
-    );
+    this.budgetKey = `${this.settings.origin}|${keyId}`;
+    this.budget = sharedBudget(this.budgetKey, this.settings.maxRequestsPerSecond, this.settings.maxConcurrentRequests);
     this.log = this.settings.debug ? (logger ?? ((line) => process.stderr.write(`${line}\n`))) : undefined;
     this.backoff = backoff ?? { baseMs: 500, capMs: 10_000 };
   }
@@ -314,8 +314,15 @@ export class ZenlayerClient {
     return pages.flatMap((page) => page.dataSet ?? []);
   }
 
-  /** DescribeInstancesStatus for any number of ids, ≤100 per call. */
-  async describeStatusesByIds(instanceIds: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * Statuses of any number of instances, ≤100 ids per DescribeInstancesStatus call; concurrent
+   * callers in this process share calls (see statusReader.ts). Unknown ids are absent.
+   */
+  describeStatusesByIds(instanceIds: readonly string[]): Promise<Map<string, string>> {
+    return sharedStatusReader(this.budgetKey, (ids) => this.fetchStatuses(ids)).read(instanceIds);
+  }
+
+  private async fetchStatuses(instanceIds: readonly string[]): Promise<Map<string, string>> {
     const pages = await Promise.all(
       chunk(instanceIds, LIMITS.idsPerCall).map((ids) =>
         this.call("DescribeInstancesStatus", { instanceIds: ids, pageSize: LIMITS.idsPerCall }),

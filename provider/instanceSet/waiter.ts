@@ -29,6 +29,9 @@ export interface WaitResult {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const PROGRESS_EVERY_MS = 5000;
+/** Polls land on a process-wide grid, so sets waiting at once poll together and share calls. */
+const GRID_MS = 250;
+const onGrid = (delayMs: number) => Math.ceil((Date.now() + delayMs) / GRID_MS) * GRID_MS - Date.now();
 
 export async function waitForStatuses(
   client: ZenlayerClient,
@@ -49,7 +52,7 @@ export async function waitForStatuses(
     // Sleep first: whoever starts a wait has just changed these instances, so an immediate poll is wasted.
     const waited = Date.now() - started;
     const interval = Math.min(options.maxIntervalMs, Math.max(minInterval, waited / 5));
-    await sleep(Math.min(interval, Math.max(0, options.timeoutMs - waited)));
+    await sleep(onGrid(Math.min(interval, Math.max(0, options.timeoutMs - waited))));
     const seen = await client.describeStatusesByIds(pending);
     const stillPending: string[] = [];
     for (const id of pending) {

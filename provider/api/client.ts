@@ -15,7 +15,7 @@ import {
 } from "./errors";
 import { type RequestBudget, sharedBudget } from "./rateLimiter";
 import { maskSecretFields, scrub, secretValuesIn } from "./redaction";
-import { sharedStatusReader } from "./statusReader";
+import { sharedReader } from "./coalescingReader";
 import { LIMITS } from "./rules";
 import {
   ACTIONS,
@@ -304,31 +304,37 @@ export class ZenlayerClient {
     return this.allPages((pageNum) => this.call("DescribeInstances", { ...filter, pageNum, pageSize }));
   }
 
-  /** DescribeInstances for any number of ids, ≤100 per call; unknown ids are simply absent. */
+  /**
+   * DescribeInstances for any number of ids, ≤100 per call, in the order asked; unknown ids are
+   * absent. Concurrent callers in this process share calls (see coalescingReader.ts).
+   */
   async describeInstancesByIds(instanceIds: readonly string[]): Promise<InstanceInfo[]> {
-    const pages = await Promise.all(
-      chunk(instanceIds, LIMITS.idsPerCall).map((ids) =>
-        this.call("DescribeInstances", { instanceIds: ids, pageSize: LIMITS.idsPerCall }),
-      ),
-    );
-    return pages.flatMap((page) => page.dataSet ?? []);
+    if (instanceIds.length === 0) return [];
+    const found = await sharedReader(this.budgetKey, "instances", (ids) => this.fetchInstances(ids)).read(instanceIds);
+    return instanceIds.flatMap((id) => found.get(id) ?? []);
   }
 
-  /**
-   * Statuses of any number of instances, ≤100 ids per DescribeInstancesStatus call; concurrent
-   * callers in this process share calls (see statusReader.ts). Unknown ids are absent.
-   */
+  /** Statuses of any number of instances, ≤100 ids per DescribeInstancesStatus call, shared likewise. */
   describeStatusesByIds(instanceIds: readonly string[]): Promise<Map<string, string>> {
-    return sharedStatusReader(this.budgetKey, (ids) => this.fetchStatuses(ids)).read(instanceIds);
+    return sharedReader(this.budgetKey, "statuses", (ids) => this.fetchStatuses(ids)).read(instanceIds);
+  }
+
+  private async fetchInstances(instanceIds: readonly string[]): Promise<Map<string, InstanceInfo>> {
+    const pages = await this.pagesByIds("DescribeInstances", instanceIds);
+    return new Map(pages.flatMap((page) => (page.dataSet ?? []).map((i) => [i.instanceId, i] as const)));
   }
 
   private async fetchStatuses(instanceIds: readonly string[]): Promise<Map<string, string>> {
-    const pages = await Promise.all(
+    const pages = await this.pagesByIds("DescribeInstancesStatus", instanceIds);
+    return new Map(pages.flatMap((page) => (page.dataSet ?? []).map((s) => [s.instanceId, s.instanceStatus] as const)));
+  }
+
+  private pagesByIds<A extends "DescribeInstances" | "DescribeInstancesStatus">(action: A, instanceIds: readonly string[]) {
+    return Promise.all(
       chunk(instanceIds, LIMITS.idsPerCall).map((ids) =>
-        this.call("DescribeInstancesStatus", { instanceIds: ids, pageSize: LIMITS.idsPerCall }),
+        this.call(action, { instanceIds: ids, pageSize: LIMITS.idsPerCall } as ActionRequest<A>),
       ),
     );
-    return new Map(pages.flatMap((page) => (page.dataSet ?? []).map((s) => [s.instanceId, s.instanceStatus] as const)));
   }
 
   /** DescribeImages across every page. */

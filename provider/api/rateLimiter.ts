@@ -4,8 +4,10 @@
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Rate (GCRA token bucket with a burst of one second's worth) plus a cap on requests in flight.
- * Slots are reserved synchronously, so callers are served in the order they asked.
+ * Rate (GCRA token bucket with a burst of half a second's worth) plus a cap on requests in flight.
+ * Slots are reserved synchronously, so callers are served in the order they asked. The burst is
+ * kept below the API's (assumed one second's worth): requests reach the server with some jitter,
+ * and a client that drains the server's whole bucket turns that jitter into 429s.
  */
 export class RequestBudget {
   private theoreticalArrival = 0;
@@ -19,7 +21,7 @@ export class RequestBudget {
     readonly maxInFlight: number,
   ) {
     this.intervalMs = 1000 / requestsPerSecond;
-    this.burstMs = Math.max(0, Math.floor(requestsPerSecond) - 1) * this.intervalMs;
+    this.burstMs = Math.max(0, Math.floor(requestsPerSecond / 2) - 1) * this.intervalMs;
   }
 
   /** Waits for a slot; call the returned function when the request has finished. */

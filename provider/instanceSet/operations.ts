@@ -34,6 +34,10 @@ const GONE_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_FAILED_RESOURCE_NOT
 /** Consecutive CreateInstances with an unknown outcome and no instance to show for it before giving up. */
 const MAX_UNKNOWN_OUTCOMES = 3;
 const TERMINATE_CONCURRENCY = 10;
+/** ReleaseInstances answers for an instance already on its way out (a retry after a lost answer finds it RELEASING). */
+const RELEASED_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_DENIED_INSTANCE_NOT_RECYCLED"];
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The members of a set while an operation runs: kept current so a failure can report them. */
 class Members {
@@ -69,12 +73,6 @@ class Members {
   remove(ids: Iterable<string>): void {
     for (const id of ids) this.byId.delete(id);
   }
-  setStatuses(statuses: ReadonlyMap<string, string | undefined>): void {
-    for (const [id, status] of statuses) {
-      const record = this.byId.get(id);
-      if (record && status !== undefined) record.status = status;
-    }
-  }
   records(): InstanceRecord[] {
     return [...this.byId.values()];
   }
@@ -101,6 +99,8 @@ export class InstanceSetOperations {
   private get client() {
     return this.ctx.client;
   }
+
+  private readonly readStatuses = (ids: readonly string[]) => this.client.describeStatusesByIds(ids);
 
   // ---- create / update -------------------------------------------------------------------
 
@@ -173,9 +173,8 @@ export class InstanceSetOperations {
         await this.client.call("StartInstances", { instanceIds: batch });
       }
 
+      // Every member's record is now fresh: from discovery, from the tag lookup, or from the wait.
       await this.waitRunning(inputs, members, label);
-      // Addresses and names are known once the instances run: record them, then fix names.
-      for (const info of await this.client.describeInstancesByIds(members.ids)) members.add(recordOf(info));
       await this.rename(inputs, members, label);
       return this.properties(inputs, members);
     } catch (error) {
@@ -215,8 +214,7 @@ export class InstanceSetOperations {
         if (!(error instanceof OutcomeUnknownError)) throw error;
         // The request may have taken effect: adopt whatever now carries the set tag instead of re-sending.
         this.ctx.log(`${label}: ${error.message}; looking the set up by its tag`);
-        const tagged = await this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] });
-        const fresh = tagged.filter((i) => !members.has(i.instanceId) && !DEPARTED.has(i.instanceStatus)).sort(byCreation);
+        const fresh = await this.taggedNewcomers(setKey, members);
         for (const info of fresh) members.add(recordOf(info));
         this.ctx.log(`${label}: found ${fresh.length} instance(s) from that request`);
       }
@@ -224,6 +222,21 @@ export class InstanceSetOperations {
       if (unknownOutcomes >= MAX_UNKNOWN_OUTCOMES) {
         throw new Error(`CreateInstances: ${MAX_UNKNOWN_OUTCOMES} requests in a row had an unknown outcome and created nothing`);
       }
+    }
+  }
+
+  /**
+   * Live instances with the set tag that are not members yet. A request that timed out may still be
+   * acting at the API: until one more request timeout has passed, nothing found is not taken for
+   * "nothing created" (re-sending then would create the instances twice).
+   */
+  private async taggedNewcomers(setKey: string, members: Members): Promise<InstanceInfo[]> {
+    const deadline = Date.now() + this.client.settings.requestTimeoutMs;
+    for (;;) {
+      const tagged = await this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] });
+      const fresh = tagged.filter((i) => !members.has(i.instanceId) && !DEPARTED.has(i.instanceStatus)).sort(byCreation);
+      if (fresh.length > 0 || Date.now() >= deadline) return fresh;
+      await sleep(Math.min(1000, deadline - Date.now()));
     }
   }
 
@@ -240,16 +253,19 @@ export class InstanceSetOperations {
   private async waitRunning(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
     const waiting = members.records().filter((m) => m.status !== "RUNNING");
     if (waiting.length === 0) return;
+    // Polls with DescribeInstances rather than the lighter status call: the round that sees the
+    // last instance RUNNING also brings its addresses, which saves a describe per 100 afterwards.
+    const readAndRecord = async (ids: readonly string[]) => {
+      const infos = await this.client.describeInstancesByIds(ids);
+      for (const info of infos) members.add(recordOf(info));
+      return new Map(infos.map((i) => [i.instanceId, i.instanceStatus]));
+    };
     const result = await waitForStatuses(
-      this.client,
+      readAndRecord,
       waiting.map((m) => m.instanceId),
       untilRunning,
-      {
-        ...this.waitOptions(inputs, label, "RUNNING"),
-        onRound: (s) => members.setStatuses(s),
-      },
+      this.waitOptions(inputs, label, "RUNNING"),
     );
-    members.setStatuses(result.statuses);
     const reasons: string[] = [];
     const failed = result.failed.map((id) => `${id} (${result.statuses.get(id) ?? "vanished"})`);
     if (failed.length > 0) reasons.push(`${failed.length} instance(s) did not reach RUNNING: ${failed.join(", ")}`);
@@ -317,7 +333,7 @@ export class InstanceSetOperations {
     if (creating.length > 0) {
       // The API refuses to terminate an instance that is still being created.
       this.ctx.log(`${label}: waiting for ${creating.length} instance(s) to finish creating before terminating them`);
-      await waitForStatuses(this.client, creating, untilCreated, waitOptions("created"));
+      await waitForStatuses(this.readStatuses, creating, untilCreated, waitOptions("created"));
     }
     const errors: string[] = [];
     const queue = ids.filter((id) => statuses.get(id) !== undefined && !DEPARTED.has(statuses.get(id)!));
@@ -333,7 +349,7 @@ export class InstanceSetOperations {
     await Promise.all(Array.from({ length: TERMINATE_CONCURRENCY }, worker));
     if (errors.length > 0) throw new Error(`TerminateInstance failed for ${errors.length} instance(s): ${errors.join("; ")}`);
 
-    const recycled = await waitForStatuses(this.client, ids, untilRecycled, waitOptions("in the recycle bin"));
+    const recycled = await waitForStatuses(this.readStatuses, ids, untilRecycled, waitOptions("in the recycle bin"));
     if (recycled.notReady.length > 0) {
       throw new Error(`${recycled.notReady.length} instance(s) not in the recycle bin in time: ${recycled.notReady.join(", ")}`);
     }
@@ -343,16 +359,17 @@ export class InstanceSetOperations {
       try {
         await this.client.call("ReleaseInstances", { instanceIds: batch });
       } catch (error) {
-        // One unknown id fails the whole batch: release the rest one by one.
-        if (!isApiError(error, "INVALID_INSTANCE_NOT_FOUND")) throw error;
+        // One id already gone or releasing fails the whole batch: release the rest one by one (the wait
+        // below confirms every one disappears).
+        if (!isApiError(error, ...RELEASED_CODES)) throw error;
         for (const instanceId of batch) {
           await this.client
             .call("ReleaseInstances", { instanceIds: [instanceId] })
-            .catch((e) => (isApiError(e, "INVALID_INSTANCE_NOT_FOUND") ? undefined : Promise.reject(e)));
+            .catch((e) => (isApiError(e, ...RELEASED_CODES) ? undefined : Promise.reject(e)));
         }
       }
     }
-    const gone = await waitForStatuses(this.client, inBin, untilGone, waitOptions("released"));
+    const gone = await waitForStatuses(this.readStatuses, inBin, untilGone, waitOptions("released"));
     if (gone.notReady.length > 0)
       throw new Error(`${gone.notReady.length} instance(s) not released in time: ${gone.notReady.join(", ")}`);
   }

@@ -1,7 +1,9 @@
-// Waits for many instances to reach a state with one DescribeInstancesStatus call per 100 ids per
-// round. Rounds are spaced by a fifth of the time waited so far (between a floor and a cap): short
+// Waits for many instances to reach a state with one read (a describe call per 100 ids) per round.
+// Rounds are spaced by a fifth of the time waited so far (between a floor and a cap): short
 // deploys are seen within ~20% of their duration, long ones cost few calls.
-import type { ZenlayerClient } from "../api/client";
+
+/** Reads the statuses of `ids` (absent: not found), e.g. `client.describeStatusesByIds`. */
+export type ReadStatuses = (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 
 /** How one instance's status (undefined: not found) counts for a wait. */
 export type Verdict = "done" | "pending" | "failed";
@@ -16,8 +18,6 @@ export interface WaitOptions {
   maxIntervalMs: number;
   minIntervalMs?: number;
   log: (line: string) => void;
-  /** Called after every round with the latest statuses (for recording progress). */
-  onRound?: (statuses: ReadonlyMap<string, string>) => void;
 }
 
 export interface WaitResult {
@@ -31,10 +31,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const PROGRESS_EVERY_MS = 5000;
 /** Polls land on a process-wide grid, so sets waiting at once poll together and share calls. */
 const GRID_MS = 250;
-const onGrid = (delayMs: number) => Math.ceil((Date.now() + delayMs) / GRID_MS) * GRID_MS - Date.now();
+const onGrid = (time: number) => Math.ceil(time / GRID_MS) * GRID_MS;
 
 export async function waitForStatuses(
-  client: ZenlayerClient,
+  read: ReadStatuses,
   ids: readonly string[],
   classify: Classifier,
   options: WaitOptions,
@@ -48,12 +48,17 @@ export async function waitForStatuses(
   let lastProgress = 0;
   let lastDone = -1;
 
+  let lastRound = started;
   while (pending.length > 0) {
     // Sleep first: whoever starts a wait has just changed these instances, so an immediate poll is wasted.
+    // The interval counts from the previous round's slot, so neither a call's duration nor a late
+    // timer pushes the next round to a later grid slot.
     const waited = Date.now() - started;
     const interval = Math.min(options.maxIntervalMs, Math.max(minInterval, waited / 5));
-    await sleep(onGrid(Math.min(interval, Math.max(0, options.timeoutMs - waited))));
-    const seen = await client.describeStatusesByIds(pending);
+    const now = Date.now();
+    lastRound = onGrid(Math.max(now, Math.min(lastRound + interval, started + options.timeoutMs)));
+    await sleep(lastRound - now);
+    const seen = await read(pending);
     const stillPending: string[] = [];
     for (const id of pending) {
       const status = seen.get(id);
@@ -64,7 +69,6 @@ export async function waitForStatuses(
       else if (verdict === "failed") failed.push(id);
     }
     pending = stillPending;
-    options.onRound?.(seen);
 
     const elapsed = Date.now() - started;
     const done = ids.length - pending.length - failed.length;

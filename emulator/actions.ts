@@ -133,7 +133,7 @@ const requireStatus =
 
 // ---- CreateInstances ------------------------------------------------------------------------------
 
-function checkTags(tags: Tag[]): void {
+function checkTags(tags: Tag[], field = "tags.tags"): void {
   const keys = new Set<string>();
   for (const [i, { key, value }] of tags.entries()) {
     for (const [name, text] of [
@@ -141,8 +141,8 @@ function checkTags(tags: Tag[]): void {
       ["value", value],
     ] as const)
       if (text.length < 1 || text.length > LIMITS.tagKeyValueLength)
-        throw invalid(`tags.tags[${i}].${name}`, `must be 1 to ${LIMITS.tagKeyValueLength} characters`);
-    if (keys.has(key)) throw invalid(`tags.tags[${i}].key`, `duplicate tag key ${JSON.stringify(key)}`);
+        throw invalid(`${field}[${i}].${name}`, `must be 1 to ${LIMITS.tagKeyValueLength} characters`);
+    if (keys.has(key)) throw invalid(`${field}[${i}].key`, `duplicate tag key ${JSON.stringify(key)}`);
     keys.add(key);
   }
 }
@@ -461,6 +461,25 @@ function modifyInstancesAttribute(p: Params<"ModifyInstancesAttribute">, ctx: Ac
   return {};
 }
 
+// ---- tags (zrm service) ---------------------------------------------------------------------------
+
+function modifyResourceTags(p: Params<"ModifyResourceTags">, ctx: ActionContext): Reply<"ModifyResourceTags"> {
+  const replace = p.replaceTags ?? [];
+  const remove = p.deleteTagKeys ?? [];
+  if (replace.length === 0 && remove.length === 0)
+    throw new ApiError(400, "MISSING_PARAMETER", "One of the parameters `replaceTags` and `deleteTagKeys` is required.");
+  checkTags(replace, "replaceTags");
+  const both = replace.find((t) => remove.includes(t.key));
+  if (both) throw invalid("deleteTagKeys", `the key ${JSON.stringify(both.key)} is also in replaceTags`);
+  // Assumption (reference §4.10 gives no error list): an unknown or released resource is 404 RESOURCE_NOT_FOUND.
+  const target = ctx.store.find(p.resourceUuid, ctx.now);
+  if (!target) throw new ApiError(404, "OPERATION_FAILED_RESOURCE_NOT_FOUND", `The resource \`${p.resourceUuid}\` is not found.`);
+  const replaced = new Set(replace.map((t) => t.key));
+  const kept = (target.record.info.tags?.tags ?? []).filter((t) => !replaced.has(t.key) && !remove.includes(t.key));
+  ctx.store.retag(target.record, [...kept, ...replace]);
+  return {};
+}
+
 // ---- catalogue ------------------------------------------------------------------------------------
 
 function knownZone(zoneId: string | undefined, catalog: Catalog): void {
@@ -529,6 +548,7 @@ const HANDLERS: { [A in ActionName]: Handler<A> } = {
   DescribeZones: describeZones,
   DescribeZoneInstanceConfigInfos: describeZoneInstanceConfigInfos,
   DescribeImages: describeImages,
+  ModifyResourceTags: modifyResourceTags,
 };
 
 /** Validates `body` for `action` and runs it. Throws `ApiError` for every refusal. */

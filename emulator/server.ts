@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { API_VERSIONS } from "../provider/api/rules";
-import { type ErrorEnvelope, isActionName } from "../provider/api/schemas";
+import { type ErrorEnvelope, isActionName, SERVICES, type ServiceName, serviceOf } from "../provider/api/schemas";
 import { ApiError, type Reply, RawJson, runAction } from "./actions";
 import { authenticate, type Credentials } from "./auth";
 import type { Catalog } from "./catalog";
@@ -11,7 +11,11 @@ import { FaultQueue, FaultRequest } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { InstanceStore } from "./state";
 
-export const API_PATH = "/api/v2/vm";
+export const API_PATH = SERVICES.vm.path;
+/** The service posted to at `path` (the VM API, or the tag service zrm), if any. */
+const serviceAt = (path: string) => (Object.keys(SERVICES) as ServiceName[]).find((name) => SERVICES[name].path === path);
+/** API versions each service accepts. */
+const VERSIONS: Record<ServiceName, readonly string[]> = { vm: API_VERSIONS, zrm: [SERVICES.zrm.version] };
 const CONTROL_PREFIX = "/_emulator/";
 /** Far above any valid request (initScript ≤ 32 KB, ≤ 100 ids). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -109,7 +113,11 @@ export class EmulatorServer {
       return error.status;
     };
 
-    if (path !== API_PATH) return fail(new ApiError(404, "INVALID_PATH", `No API at ${path}; the VM API is POST ${API_PATH}.`));
+    const service = serviceAt(path);
+    if (!service)
+      return fail(
+        new ApiError(404, "INVALID_PATH", `No API at ${path}; the VM API is POST ${API_PATH}, tags POST ${SERVICES.zrm.path}.`),
+      );
     if (req.method !== "POST")
       return fail(new ApiError(405, "METHOD_NOT_ALLOWED", `${req.method} is not allowed; the VM API takes POST.`), {
         allow: "POST",
@@ -137,12 +145,17 @@ export class EmulatorServer {
 
     const version = header(req, "x-zc-version");
     if (version === undefined) return fail(new ApiError(400, "MISSING_PARAMETER", "The header `x-zc-version` is missing."));
-    if (!(API_VERSIONS as readonly string[]).includes(version))
+    if (!VERSIONS[service].includes(version))
       return fail(
-        new ApiError(400, "INVALID_PARAMETER_VALUE", `The header \`x-zc-version\` must be one of ${API_VERSIONS.join(", ")}.`),
+        new ApiError(
+          400,
+          "INVALID_PARAMETER_VALUE",
+          `The header \`x-zc-version\` must be one of ${VERSIONS[service].join(", ")} for ${path}.`,
+        ),
       );
     if (action === undefined) return fail(new ApiError(400, "MISSING_PARAMETER", "The header `x-zc-action` is missing."));
-    if (!isActionName(action)) return fail(new ApiError(400, "INVALID_ACTION", `The action \`${action}\` is not supported.`));
+    if (!isActionName(action) || serviceOf(action) !== service)
+      return fail(new ApiError(400, "INVALID_ACTION", `The action \`${action}\` is not supported at ${path}.`));
 
     if (!this.parts.limiter.take(auth.principal, now))
       return fail(new ApiError(429, "REQUEST_LIMIT_EXCEEDED", "The request rate limit is exceeded."));

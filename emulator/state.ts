@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { z } from "zod";
-import { InstanceInfo, InstanceStatus } from "../provider/api/schemas";
+import { InstanceInfo, InstanceStatus, type Tag } from "../provider/api/schemas";
 
 const GONE = "GONE";
 const Phase = z.union([InstanceStatus, z.literal(GONE)]);
@@ -144,6 +144,12 @@ export class InstanceStore {
 
   rename(record: InstanceRecord, name: string): void {
     record.info.instanceName = name;
+    record.json = undefined;
+    this.changed();
+  }
+
+  retag(record: InstanceRecord, tags: Tag[]): void {
+    record.info.tags = { tags };
     record.json = undefined;
     this.changed();
   }

@@ -26,7 +26,10 @@ import {
   ErrorEnvelope,
   type ImageInfo,
   type InstanceInfo,
+  SERVICES,
+  type ServiceName,
   SuccessEnvelope,
+  serviceOf,
 } from "./schemas";
 import { type ClientSettingsInput, type ResolvedSettings, resolveSettings, secretsOf } from "./settings";
 import { authorizationHeader, SIGNATURE_METHOD, signature } from "./signing";
@@ -41,7 +44,6 @@ export interface ClientOptions extends ClientSettingsInput {
 }
 
 const CONTENT_TYPE = "application/json";
-const PATH = "/api/v2/vm";
 /** The API's timestamp window is not documented; a skew beyond this is reported as such. */
 const CLOCK_SKEW_WINDOW_MS = 300_000;
 
@@ -127,12 +129,12 @@ export class ZenlayerClient {
     return error instanceof ZenlayerApiError && error.code === "AUTHFAILURE_SIGNATURE_FAILURE" ? 0 : delay;
   }
 
-  private headers(body: string): Record<string, string> {
+  private headers(body: string, service: ServiceName, version: string): Record<string, string> {
     const headers: Record<string, string> = {
       "content-type": CONTENT_TYPE,
       host: this.settings.host,
-      "x-zc-version": this.settings.apiVersion,
-      "x-zc-service": "vm",
+      "x-zc-version": version,
+      "x-zc-service": service,
       "x-zc-request-client": REQUEST_CLIENT,
     };
     const { auth } = this.settings;
@@ -164,13 +166,16 @@ export class ZenlayerClient {
   ): Promise<Attempt<unknown>> {
     const release = await this.budget.acquire();
     const started = Date.now();
-    const headers = { ...this.headers(body), "x-zc-action": action };
+    const serviceName = serviceOf(action);
+    const service = SERVICES[serviceName];
+    const version = service.version ?? this.settings.apiVersion;
+    const headers = { ...this.headers(body, serviceName, version), "x-zc-action": action };
     let status: number;
     let text: string;
     let dateHeader: string | undefined;
     try {
       const res = await poolFor(this.settings.origin).request({
-        path: PATH,
+        path: service.path,
         method: "POST",
         headers,
         body,

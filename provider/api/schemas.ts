@@ -227,11 +227,32 @@ export const ImageInfo = z.object({
 export type ImageInfo = z.infer<typeof ImageInfo>;
 export const DescribeImagesResponse = responseOf({ totalCount: z.number().int(), dataSet: z.array(ImageInfo).nullish() });
 
+// ---- ModifyResourceTags (zrm service, §4.10) ------------------------------------------------
+
+/** Sets (adds or overwrites) `replaceTags` and removes `deleteTagKeys` on one resource; an instance's uuid is its id. */
+export const ModifyResourceTagsRequest = z.object({
+  resourceUuid: z.string().min(1),
+  replaceTags: z.array(Tag).optional(),
+  deleteTagKeys: z.array(z.string()).optional(),
+});
+export type ModifyResourceTagsRequest = z.infer<typeof ModifyResourceTagsRequest>;
+
 // ---- the action registry -------------------------------------------------------------------
 
 /**
+ * Where each service's actions are posted. The VM service's version is a setting
+ * (`apiVersion`); the tag service (zrm) has one.
+ */
+export const SERVICES = {
+  vm: { path: "/api/v2/vm", version: undefined },
+  zrm: { path: "/api/v2/zrm", version: "2025-10-14" },
+} as const;
+export type ServiceName = keyof typeof SERVICES;
+
+/**
  * Every action the package speaks, with its request and response schema. `sendOnce` marks
- * actions that must never be re-sent when their outcome is unknown (they are not idempotent).
+ * actions that must never be re-sent when their outcome is unknown (they are not idempotent);
+ * `service` names the service of actions outside the VM service.
  */
 export const ACTIONS = {
   CreateInstances: { request: CreateInstancesRequest, response: CreateInstancesResponse, sendOnce: true },
@@ -254,9 +275,14 @@ export const ACTIONS = {
     sendOnce: false,
   },
   DescribeImages: { request: DescribeImagesRequest, response: DescribeImagesResponse, sendOnce: false },
+  ModifyResourceTags: { request: ModifyResourceTagsRequest, response: EmptyResponse, sendOnce: false, service: "zrm" },
 } as const;
 
 export type ActionName = keyof typeof ACTIONS;
 export type ActionRequest<A extends ActionName> = z.input<(typeof ACTIONS)[A]["request"]>;
 export type ActionResponse<A extends ActionName> = z.infer<(typeof ACTIONS)[A]["response"]>;
 export const isActionName = (name: string): name is ActionName => Object.hasOwn(ACTIONS, name);
+export const serviceOf = (action: ActionName): ServiceName => {
+  const spec = ACTIONS[action];
+  return "service" in spec ? spec.service : "vm";
+};

@@ -116,7 +116,7 @@ export const InstanceSetInputs = z
       .max(MAX_INSTANCE_COUNT, `must be at most ${MAX_INSTANCE_COUNT}`),
     /** Name, at most 64 letters, digits, `-`, `.`, `_`; `[begin,bits]` numbers the instances (`web-[1,2]` → `web-01`, `web-02`). Changed in place (renames). */
     instanceName: ruled(instanceNameProblem).optional(),
-    /** Tags for the instances as a plain map (at most 19; the key `pulumi-instance-set` is reserved). Applied to instances created from then on; changing it is in place. */
+    /** Tags for the instances as a plain map (at most 19; the key `pulumi-instance-set` is reserved). Changed in place (`ModifyResourceTags` per instance); tags set by other tools are kept. */
     tags: z
       .record(tagText, tagText)
       .refine((tags) => Object.keys(tags).length < LIMITS.tagFilters, `must have at most ${LIMITS.tagFilters - 1} tags`)

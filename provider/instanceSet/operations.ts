@@ -5,7 +5,7 @@
 import { chunk, type ZenlayerClient } from "../api/client";
 import { isApiError, OutcomeUnknownError } from "../api/errors";
 import { expandInstanceName, LIMITS, offsetInstanceName } from "../api/rules";
-import type { CreateInstancesRequest, InstanceInfo } from "../api/schemas";
+import type { CreateInstancesRequest, InstanceInfo, Tag } from "../api/schemas";
 import { type InstanceSetInputs, REPLACE_FIELDS, SET_TAG_KEY } from "./inputs";
 import { type InstanceRecord, recordOf, type StoredState, stateOf } from "./outputs";
 import { untilCreated, untilGone, untilRecycled, untilRunning, type WaitOptions, waitForStatuses } from "./waiter";
@@ -33,7 +33,8 @@ const DEPARTED = new Set(["RECYCLING", "RECYCLE", "RELEASING"]);
 const GONE_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_FAILED_RESOURCE_NOT_FOUND", "OPERATION_DENIED_INSTANCE_RECYCLED"];
 /** Consecutive CreateInstances with an unknown outcome and no instance to show for it before giving up. */
 const MAX_UNKNOWN_OUTCOMES = 3;
-const TERMINATE_CONCURRENCY = 10;
+/** Per-instance calls (TerminateInstance, ModifyResourceTags) in flight at once. */
+const CALL_CONCURRENCY = 10;
 /** ReleaseInstances answers for an instance already on its way out (a retry after a lost answer finds it RELEASING). */
 const RELEASED_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_DENIED_INSTANCE_NOT_RECYCLED"];
 
@@ -107,7 +108,7 @@ export class InstanceSetOperations {
   async create(inputs: InstanceSetInputs & Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
     const setKey = requireSetKey(inputs);
     const members = new Members();
-    const outs = await this.converge(inputs, members, [], inputs.adoptInstanceIds ?? [], (reasons) =>
+    const outs = await this.converge(inputs, members, { recorded: [], adopt: inputs.adoptInstanceIds ?? [] }, (reasons) =>
       members.size > 0 ? new PartialFailure(setKey, this.properties(inputs, members), reasons) : new Error(reasons.join("; ")),
     );
     return { id: setKey, outs };
@@ -119,11 +120,11 @@ export class InstanceSetOperations {
     news: InstanceSetInputs & Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
     const members = new Members(olds.orderNumbers ?? []);
+    const retiredTagKeys = Object.keys(olds.tags ?? {}).filter((key) => !Object.hasOwn(news.tags ?? {}, key));
     const outs = await this.converge(
       news,
       members,
-      olds.instanceIds ?? [],
-      [],
+      { recorded: olds.instanceIds ?? [], adopt: [], retiredTagKeys },
       (reasons) => new PartialFailure(id, this.properties(news, members), reasons),
     );
     return { outs };
@@ -137,14 +138,15 @@ export class InstanceSetOperations {
   private async converge(
     inputs: InstanceSetInputs & Record<string, unknown>,
     members: Members,
-    recorded: readonly string[],
-    adopt: readonly string[],
+    /** Ids in state, ids to adopt, and tag keys the previous inputs had and these do not. */
+    known: { recorded: readonly string[]; adopt: readonly string[]; retiredTagKeys?: readonly string[] },
     failure: (reasons: string[]) => Error,
   ): Promise<Record<string, unknown>> {
     const setKey = requireSetKey(inputs);
     const label = labelOf(inputs);
+    const { adopt } = known;
     try {
-      const { alive, failed } = await this.discover(setKey, recorded, adopt);
+      const { alive, failed } = await this.discover(setKey, known.recorded, adopt);
       for (const info of alive) members.add(recordOf(info));
       if (adopt.length > 0) {
         const missing = adopt.filter((id) => !members.has(id));
@@ -163,6 +165,8 @@ export class InstanceSetOperations {
         await this.terminateAll(victims, inputs, label);
         members.remove(victims);
       }
+      const kept = alive.filter((info) => members.has(info.instanceId));
+      await this.retag(inputs, kept, known.retiredTagKeys ?? [], label);
       if (members.size < inputs.instanceCount) await this.createMissing(inputs, members, label);
 
       const stopped = members.records().filter((m) => m.status === "STOPPED" || m.status === "STOPPING");
@@ -279,6 +283,36 @@ export class InstanceSetOperations {
     if (reasons.length > 0) throw new Error(reasons.join("; "));
   }
 
+  /**
+   * Brings existing members' tags to the inputs' (new instances get them at creation): sets missing
+   * or different values, the set tag included, and removes the keys the inputs no longer have.
+   * Tags other tools put on the instances are left alone.
+   */
+  private async retag(
+    inputs: InstanceSetInputs,
+    infos: readonly InstanceInfo[],
+    retiredTagKeys: readonly string[],
+    label: string,
+  ): Promise<void> {
+    const wanted = tagsOf(inputs);
+    const changes = infos.flatMap((info) => {
+      const current = new Map((info.tags?.tags ?? []).map((t) => [t.key, t.value]));
+      const replaceTags = wanted.filter((t) => current.get(t.key) !== t.value);
+      const deleteTagKeys = retiredTagKeys.filter((key) => current.has(key));
+      if (replaceTags.length === 0 && deleteTagKeys.length === 0) return [];
+      return [
+        {
+          resourceUuid: info.instanceId,
+          ...(replaceTags.length > 0 ? { replaceTags } : {}),
+          ...(deleteTagKeys.length > 0 ? { deleteTagKeys } : {}),
+        },
+      ];
+    });
+    if (changes.length === 0) return;
+    this.ctx.log(`${label}: updating the tags of ${changes.length} instance(s)`);
+    await inParallel(changes, CALL_CONCURRENCY, (change) => this.client.call("ModifyResourceTags", change));
+  }
+
   /** Renames members whose name differs from the pattern's name for their position. */
   private async rename(inputs: InstanceSetInputs, members: Members, label: string): Promise<void> {
     const pattern = inputs.instanceName;
@@ -336,17 +370,14 @@ export class InstanceSetOperations {
       await waitForStatuses(this.readStatuses, creating, untilCreated, waitOptions("created"));
     }
     const errors: string[] = [];
-    const queue = ids.filter((id) => statuses.get(id) !== undefined && !DEPARTED.has(statuses.get(id)!));
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        try {
-          await this.client.call("TerminateInstance", { instanceId: id });
-        } catch (error) {
-          if (!isApiError(error, ...GONE_CODES)) errors.push(`${id}: ${messageOf(error)}`);
-        }
+    const live = ids.filter((id) => statuses.get(id) !== undefined && !DEPARTED.has(statuses.get(id)!));
+    await inParallel(live, CALL_CONCURRENCY, async (id) => {
+      try {
+        await this.client.call("TerminateInstance", { instanceId: id });
+      } catch (error) {
+        if (!isApiError(error, ...GONE_CODES)) errors.push(`${id}: ${messageOf(error)}`);
       }
-    };
-    await Promise.all(Array.from({ length: TERMINATE_CONCURRENCY }, worker));
+    });
     if (errors.length > 0) throw new Error(`TerminateInstance failed for ${errors.length} instance(s): ${errors.join("; ")}`);
 
     const recycled = await waitForStatuses(this.readStatuses, ids, untilRecycled, waitOptions("in the recycle bin"));
@@ -403,11 +434,21 @@ export function createRequest(inputs: InstanceSetInputs, count: number, offset: 
   }
   if (inputs.instanceName !== undefined) request.instanceName = offsetInstanceName(inputs.instanceName, offset);
   request.instanceCount = count;
-  request.tags = {
-    tags: [
-      ...Object.entries(inputs.tags ?? {}).map(([key, value]) => ({ key, value })),
-      { key: SET_TAG_KEY, value: requireSetKey(inputs) },
-    ],
-  };
+  request.tags = { tags: tagsOf(inputs) };
   return request as CreateInstancesRequest;
+}
+
+/** Every instance's tags: the inputs' and the set tag. */
+const tagsOf = (inputs: InstanceSetInputs): Tag[] => [
+  ...Object.entries(inputs.tags ?? {}).map(([key, value]) => ({ key, value })),
+  { key: SET_TAG_KEY, value: requireSetKey(inputs) },
+];
+
+/** `work` for every item, at most `concurrency` at a time. */
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -77,6 +77,16 @@ describe("ZenlayerClient requests", () => {
     await client.call("DescribeZones", {});
     expect(api!.requests[0]!.headers["x-zc-version"]).toBe("2023-03-13");
   });
+
+  it("posts the tag service's action to its own path, service and version, signed the same way", async () => {
+    const client = await clientFor(() => ok({}), { apiVersion: "2023-03-13" });
+    await client.call("ModifyResourceTags", { resourceUuid: "i-1", deleteTagKeys: ["a"] });
+    const [req] = api!.requests;
+    expect(req!.url).toBe("/api/v2/zrm");
+    expect(req!.headers["x-zc-service"]).toBe("zrm");
+    expect(req!.headers["x-zc-version"]).toBe("2025-10-14");
+    expect(verifies(req!)).toBe(true);
+  });
 });
 
 describe("ZenlayerClient errors", () => {

@@ -1,7 +1,7 @@
 // The instance lifecycle of reference §4.11 with real (short) timings, and the state conflicts of §3.3.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { type Answer, api, control, DOCS_CREATE, sleep, type Target } from "./signedRequest";
+import { type Answer, api, control, DOCS_CREATE, send, signedHeaders, sleep, type Target } from "./signedRequest";
 
 async function create(target: Target, params: object = {}): Promise<string[]> {
   const answer = await api(target, "CreateInstances", { ...DOCS_CREATE, ...params });
@@ -182,6 +182,59 @@ describe("operations (terminate 0.3 s, release 0.3 s, power 0.3 s)", () => {
     expectDenied(await api(emulator, "ModifyInstancesAttribute", { instanceIds: ids }), 400, "MISSING_PARAMETER");
     expect((await api(emulator, "ModifyInstancesAttribute", { instanceIds: ids, instanceName: "new.name" })).status).toBe(200);
     expect(await names()).toEqual(["new.name", "new.name"]);
+  });
+
+  it("ModifyResourceTags (tag service zrm, POST /api/v2/zrm, version 2025-10-14) sets and removes an instance's tags", async () => {
+    const tagged = (params: object, path = "/api/v2/zrm", version = "2025-10-14") => {
+      const body = JSON.stringify(params);
+      const headers = { ...signedHeaders(emulator, "ModifyResourceTags", body, { version }), "x-zc-service": "zrm" };
+      return send(emulator, { path, headers, body });
+    };
+    const [id] = await create(emulator, {
+      tags: {
+        tags: [
+          { key: "a", value: "1" },
+          { key: "b", value: "2" },
+          { key: "k", value: "v" },
+        ],
+      },
+    });
+    const tagsNow = async () =>
+      (await api(emulator, "DescribeInstances", { instanceIds: [id] })).json.response.dataSet[0].tags.tags;
+
+    const done = await tagged({
+      resourceUuid: id,
+      replaceTags: [
+        { key: "a", value: "9" },
+        { key: "c", value: "3" },
+      ],
+      deleteTagKeys: ["b"],
+    });
+    expect(done.status, done.text).toBe(200);
+    expect(done.json.response.requestId).toBe(done.json.requestId);
+    expect(await tagsNow()).toEqual([
+      { key: "k", value: "v" },
+      { key: "a", value: "9" },
+      { key: "c", value: "3" },
+    ]);
+
+    expectDenied(
+      await tagged({ resourceUuid: id, replaceTags: [{ key: "a", value: "1" }] }, "/api/v2/vm", "2026-04-01"),
+      400,
+      "INVALID_ACTION",
+    );
+    expectDenied(
+      await tagged({ resourceUuid: id, deleteTagKeys: ["a"] }, "/api/v2/zrm", "2026-04-01"),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    );
+    expectDenied(await tagged({ resourceUuid: "404", deleteTagKeys: ["a"] }), 404, "OPERATION_FAILED_RESOURCE_NOT_FOUND");
+    expectDenied(await tagged({ resourceUuid: id }), 400, "MISSING_PARAMETER");
+    const both = await tagged({ resourceUuid: id, replaceTags: [{ key: "a", value: "1" }], deleteTagKeys: ["a"] });
+    expectDenied(both, 400, "INVALID_PARAMETER_VALUE");
+    expect(both.json.message).toContain("deleteTagKeys");
+    expectDenied(await tagged({ resourceUuid: id, replaceTags: [{ key: "", value: "1" }] }), 400, "INVALID_PARAMETER_VALUE");
+    expect(await tagsNow()).toHaveLength(3);
   });
 });
 

@@ -5,7 +5,7 @@ import { ZenlayerClient } from "../../provider/api/client";
 import { SET_TAG_KEY } from "../../provider/instanceSet/inputs";
 import { PartialFailure } from "../../provider/instanceSet/operations";
 import { InstanceSetRuntime } from "../../provider/runtime";
-import { audit, injectFault, isLive, resetEmulator, stats, tagValue } from "../support/emulatorControl";
+import { type AuditedInstance, audit, injectFault, isLive, resetEmulator, stats, tagValue } from "../support/emulatorControl";
 
 const PROVIDER_TEXT = "exports.handler = __f0; /* the serialized shim, as the host passes it */";
 
@@ -231,6 +231,27 @@ describe("update, read and delete", () => {
     expect(renamed.instances.map((i) => i.instanceName)).toEqual(["b-1", "b-2"]);
     expect((await liveTagged(outs.setKey)).map((i) => i.instanceName).sort()).toEqual(["b-1", "b-2"]);
     expect((await stats(emu.url)).byAction.CreateInstances).toBe(1);
+  });
+
+  it("changes tags in place on existing instances, leaving tags others set alone", async () => {
+    const { id, inputs, outs } = await create(args({ instanceCount: 2, tags: { team: "a", old: "x" } }));
+    const client = new ZenlayerClient({ ...settingsOf(emu), env: {} });
+    const [first, second] = outs.instanceIds;
+    await client.call("ModifyResourceTags", { resourceUuid: first!, replaceTags: [{ key: "owner", value: "ops" }] });
+    const news = await checked(inputs, args({ instanceCount: 3, tags: { team: "b", fresh: "y" } }));
+    const updated = (await runtime.update(id, outs, news)).outs as Outs;
+
+    const tagsOf = (i: AuditedInstance) => Object.fromEntries((i.tags?.tags ?? []).map((t) => [t.key, t.value]));
+    const live = new Map((await liveTagged(outs.setKey)).map((i) => [i.instanceId, tagsOf(i)]));
+    expect([...live.keys()]).toEqual(expect.arrayContaining(updated.instanceIds));
+    expect(live.size).toBe(3);
+    const wanted = { team: "b", fresh: "y", [SET_TAG_KEY]: outs.setKey };
+    expect(live.get(first!)).toEqual({ ...wanted, owner: "ops" });
+    expect(live.get(second!)).toEqual(wanted);
+    expect(live.get(updated.instanceIds[2]!)).toEqual(wanted); // the new one, tagged at creation
+    expect((await stats(emu.url)).byAction.ModifyResourceTags).toBe(3); // the out-of-band call and one per old instance
+    await runtime.update(id, updated, news);
+    expect((await stats(emu.url)).byAction.ModifyResourceTags).toBe(3); // nothing left to change
   });
 
   it("refreshes after an out-of-band termination, shows a repair in diff, and repairs on update", async () => {

@@ -68,3 +68,7 @@ export const WRITE_ACTIONS = [
   "RebootInstances",
 ];
 export const writeCalls = (s: Stats) => WRITE_ACTIONS.reduce((n, a) => n + (s.byAction[a] ?? 0), 0);
+
+/** Faults not used up yet, with what remains of each (`remaining`). */
+export const pendingFaults = async (url: string) =>
+  (await control<{ faults: Array<{ id: number; remaining: number }> }>(url, "GET", "faults")).faults;

@@ -222,27 +222,37 @@ function lookup(root: unknown, path: ReadonlyArray<PropertyKey>): { value: unkno
   return { value, unknown: value === UNKNOWN };
 }
 
-export type Validation = { ok: true; inputs: InstanceSetInputs } | { ok: false; failures: CheckFailure[]; hasUnknowns: boolean };
+export type Validation = { ok: true; inputs: InstanceSetInputs } | { ok: false; failures: CheckFailure[] };
 
 /**
- * Validates raw inputs. Problems with values that preview does not know yet are not failures:
- * `hasUnknowns` then tells the caller to pass the inputs through unchanged.
+ * Validates raw inputs. Problems with values that preview does not know yet are not failures: when
+ * those are the only problems, `failures` is empty and the caller passes the inputs through.
  */
 export function validateInputs(raw: unknown): Validation {
   const parsed = InstanceSetInputs.safeParse(raw);
   if (parsed.success) return { ok: true, inputs: parsed.data };
-  let hasUnknowns = false;
   const failures: CheckFailure[] = [];
   for (const issue of parsed.error.issues) {
     const at = lookup(raw, issue.path);
-    if (at.unknown) {
-      hasUnknowns = true;
-      continue;
-    }
+    if (at.unknown) continue;
     const property = issue.path.length > 0 ? issue.path.map(String).join(".") : "inputs";
     failures.push({ property, reason: describeIssue(issue, at.value) });
   }
-  return { ok: false, failures, hasUnknowns: hasUnknowns || JSON.stringify(raw ?? null).includes(UNKNOWN) };
+  return { ok: false, failures };
+}
+
+/**
+ * Raw inputs with the defaults of the fields they leave out, for inputs that preview cannot fully
+ * validate yet: diff would otherwise take a default (stored in the outputs) for a change.
+ */
+export function withDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  const filled = { ...raw };
+  for (const [key, field] of Object.entries(InstanceSetInputs.shape)) {
+    if (filled[key] !== undefined) continue;
+    const fallback = field.safeParse(undefined);
+    if (fallback.success && fallback.data !== undefined) filled[key] = fallback.data;
+  }
+  return filled;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {

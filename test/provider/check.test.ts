@@ -79,7 +79,18 @@ describe("check", () => {
 
   it("lets preview's unknown values through but still reports known problems", () => {
     expect(checkInstanceSet({}, { ...base, imageId: UNKNOWN, instanceCount: UNKNOWN })).toEqual({
-      inputs: { ...base, imageId: UNKNOWN, instanceCount: UNKNOWN },
+      inputs: {
+        ...base,
+        imageId: UNKNOWN,
+        instanceCount: UNKNOWN,
+        // the defaults of absent fields, as diff compares them with stored outputs
+        instanceChargeType: "POSTPAID",
+        internetChargeType: "ByBandwidth",
+        readyTimeoutSeconds: 1200,
+        pollIntervalSeconds: 10,
+        forceDelete: false,
+        catalogCheck: true,
+      },
     });
     expect(checkInstanceSet({}, { ...base, systemDisk: { diskSize: UNKNOWN } }).failures).toBeUndefined();
     expect(failuresOf({ imageId: UNKNOWN, instanceCount: 0 })).toEqual([
@@ -119,6 +130,12 @@ describe("diff", () => {
       "imageId",
       "systemDisk",
     ]);
+  });
+  it("sees an unknown in-place field in preview as an update, not a replacement", () => {
+    const previewed = checkInstanceSet(olds, { ...base, instanceName: "web", instanceCount: UNKNOWN }).inputs!;
+    expect(diffInstanceSet(olds, previewed)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const unknownImage = checkInstanceSet(olds, { ...base, instanceName: "web", imageId: UNKNOWN }).inputs!;
+    expect(diffInstanceSet(olds, unknownImage).replaces).toEqual(["imageId"]);
   });
   it("shows a repair when a refresh found instances missing or not running", () => {
     const degraded = { ...(olds as object), instances: [{ instanceId: "1", status: "RUNNING" }], status: "INCOMPLETE" } as never;

@@ -8,7 +8,12 @@ const config = new pulumi.Config();
 const zoneId = config.get("zoneId") ?? "SEL-A";
 
 // The newest Ubuntu 22.04 image of the zone, looked up rather than copied from a console.
-const image = getImageOutput({ zoneId, category: "Ubuntu", nameRegex: config.get("imageNameRegex") ?? "22\\.04" });
+const image = getImageOutput({
+  zoneId,
+  category: "Ubuntu",
+  nameRegex: config.get("imageNameRegex") ?? "22\\.04",
+  mostRecent: true,
+});
 
 const web = new InstanceSet("web", {
   zoneId,

@@ -1,15 +1,15 @@
 // The implementation behind the serialized provider: the thin methods stored in state load this
 // module at run time, so `destroy` and `refresh` always run the installed code.
 import { ZenlayerClient } from "./api/client";
-import { InvalidSettingError } from "./api/errors";
+import { InvalidSettingError, MissingCredentialsError } from "./api/errors";
 import { scrub } from "./api/redaction";
-import type { ClientSettingsInput } from "./api/settings";
+import { type ClientSettingsInput, ENV, resolveSettings } from "./api/settings";
 import { catalogProblems } from "./catalog";
 import { checkInstanceSet } from "./instanceSet/check";
 import { diffInstanceSet } from "./instanceSet/diff";
 import { type InstanceSetInputs, UNKNOWN, validateInputs } from "./instanceSet/inputs";
 import { InstanceSetOperations, PartialFailure } from "./instanceSet/operations";
-import { StoredState } from "./instanceSet/outputs";
+import { StoredState, type StoredOutputs } from "./instanceSet/outputs";
 
 /** The part of `pulumi.dynamic.Config` the provider uses. */
 export interface ConfigSource {
@@ -45,6 +45,8 @@ export function settingsFromConfig(config: ConfigSource): ClientSettingsInput {
 }
 
 const log = (line: string) => process.stderr.write(`[zenlayer] ${line}\n`);
+/** Environment variables that may hold a secret the settings fall back to. */
+const SECRET_VARIABLES = [ENV.accessKeyPassword, ENV.token];
 
 /** One runtime per process: `configure` is called once per provider text, before any CRUD call. */
 export class InstanceSetRuntime {
@@ -52,8 +54,19 @@ export class InstanceSetRuntime {
 
   constructor(private readonly logLine: (line: string) => void = log) {}
 
+  /**
+   * Reads the stack config. A malformed setting fails here, so that the first `check` (and thus
+   * `pulumi preview`) reports it; missing credentials are left to the first call that needs them.
+   */
   configure(config: ConfigSource): void {
     this.settings = settingsFromConfig(config);
+    try {
+      resolveSettings(this.settings, process.env);
+    } catch (error) {
+      if (error instanceof MissingCredentialsError) return;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InvalidSettingError(`Zenlayer settings (stack config zenlayer:*, then ZENLAYERCLOUD_* variables): ${message}`);
+    }
   }
 
   private operations(): InstanceSetOperations {
@@ -66,7 +79,11 @@ export class InstanceSetRuntime {
     try {
       return await run();
     } catch (error) {
-      const secrets = [this.settings.accessKeyPassword, this.settings.token, process.env.ZENLAYERCLOUD_ACCESS_KEY_PASSWORD];
+      const secrets = [
+        this.settings.accessKeyPassword,
+        this.settings.token,
+        ...SECRET_VARIABLES.map((name) => process.env[name]),
+      ];
       if (error instanceof PartialFailure) {
         throw new PartialFailure(
           error.id,
@@ -94,8 +111,9 @@ export class InstanceSetRuntime {
     let client: ZenlayerClient;
     try {
       client = new ZenlayerClient({ ...this.settings, env: process.env, maxRetries: 1 });
-    } catch {
-      return []; // no credentials yet: create reports that clearly
+    } catch (error) {
+      if (error instanceof MissingCredentialsError) return []; // no credentials yet: create reports that clearly
+      throw error;
     }
     try {
       return await catalogProblems(client, inputs as Parameters<typeof catalogProblems>[1]);
@@ -140,9 +158,7 @@ function checkedInputs(raw: Record<string, unknown>): InstanceSetInputs & Record
   return { ...raw, ...validation.inputs, setKey: raw.setKey as string };
 }
 
-function storedOutputs(raw: Record<string, unknown>) {
+function storedOutputs(raw: Record<string, unknown>): StoredOutputs {
   const state = StoredState.safeParse(raw);
-  return { ...raw, ...(state.success ? state.data : {}) } as Partial<InstanceSetInputs> &
-    ReturnType<typeof StoredState.parse> &
-    Record<string, unknown>;
+  return { ...raw, ...(state.success ? state.data : {}) } as StoredOutputs;
 }

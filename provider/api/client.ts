@@ -1,6 +1,7 @@
 // The Zenlayer VM API client: signs, sends over a keep-alive undici pool, validates every answer
 // with the action's zod schema, retries what is safe to retry and never blindly re-sends a
 // CreateInstances whose outcome is unknown.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Pool, errors as undiciErrors } from "undici";
@@ -14,7 +15,7 @@ import {
   ZenlayerApiError,
 } from "./errors";
 import { type RequestBudget, sharedBudget } from "./rateLimiter";
-import { maskSecretFields, scrub, secretValuesIn } from "./redaction";
+import { scrub, secretValuesIn } from "./redaction";
 import { sharedReader } from "./coalescingReader";
 import { LIMITS } from "./rules";
 import {
@@ -87,7 +88,7 @@ type Attempt<T> = { kind: "done"; value: T } | { kind: "retry"; error: Error; wa
 export class ZenlayerClient {
   readonly settings: ResolvedSettings;
   private readonly budget: RequestBudget;
-  /** Endpoint and key: what the process-wide request budget and status reader are shared by. */
+  /** Endpoint and identity: what the process-wide request budget and shared reads are keyed by. */
   private readonly budgetKey: string;
   private readonly log: ((line: string) => void) | undefined;
   private readonly backoff: { baseMs: number; capMs: number };
@@ -99,7 +100,10 @@ export class ZenlayerClient {
     const { logger, env, backoff, ...settings } = options;
     this.settings = resolveSettings(settings, env ?? process.env);
     this.secrets = secretsOf(this.settings);
-    const keyId = this.settings.auth.kind === "hmac" ? this.settings.auth.accessKeyId : "token";
+    // Shared budget and reads per endpoint and identity (a token stands for itself, by a digest).
+    const { auth } = this.settings;
+    const keyId =
+      auth.kind === "hmac" ? auth.accessKeyId : `token-${createHash("sha256").update(auth.token).digest("hex").slice(0, 16)}`;
     this.budgetKey = `${this.settings.origin}|${keyId}`;
     this.budget = sharedBudget(this.budgetKey, this.settings.maxRequestsPerSecond, this.settings.maxConcurrentRequests);
     this.log = this.settings.debug ? (logger ?? ((line) => process.stderr.write(`${line}\n`))) : undefined;
@@ -192,6 +196,11 @@ export class ZenlayerClient {
     }
     release();
     const latency = Date.now() - started;
+    // An answer we cannot read: a send-once action may or may not have acted, so the caller must reconcile.
+    const malformed = (detail: string): never => {
+      if (sendOnce) throw new OutcomeUnknownError(action, `HTTP ${status} with ${detail}`);
+      throw new ResponseFormatError(action, status, detail);
+    };
 
     let json: unknown;
     try {
@@ -199,16 +208,15 @@ export class ZenlayerClient {
     } catch {
       this.debug(action, undefined, status, latency, attempt);
       const detail = `the body is not JSON (${scrub(text.slice(0, 120), secrets).replace(/\s+/g, " ")})`;
-      if (status >= 500 && sendOnce) throw new OutcomeUnknownError(action, `HTTP ${status} with ${detail}`);
-      if (status >= 500) return { kind: "retry", error: new ResponseFormatError(action, status, detail) };
-      throw new ResponseFormatError(action, status, detail);
+      if (status >= 500 && !sendOnce) return { kind: "retry", error: new ResponseFormatError(action, status, detail) };
+      return malformed(detail);
     }
 
     if (status !== 200) {
       const envelope = ErrorEnvelope.safeParse(json);
       if (!envelope.success) {
         this.debug(action, undefined, status, latency, attempt);
-        throw new ResponseFormatError(action, status, `an error answer without the {requestId, code, message} envelope`);
+        return malformed("an error answer without the {requestId, code, message} envelope");
       }
       const { code, message, requestId } = envelope.data;
       this.debug(action, requestId ?? undefined, status, latency, attempt, code);
@@ -219,14 +227,14 @@ export class ZenlayerClient {
     const envelope = SuccessEnvelope.safeParse(json);
     if (!envelope.success) {
       this.debug(action, undefined, status, latency, attempt);
-      throw new ResponseFormatError(action, status, "a 200 answer without the {requestId, response} envelope");
+      return malformed("a 200 answer without the {requestId, response} envelope");
     }
     this.debug(action, envelope.data.requestId, status, latency, attempt);
     const parsed = responseSchema.safeParse(envelope.data.response);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue && issue.path.length > 0 ? `response.${issue.path.join(".")}` : "response";
-      throw new ResponseFormatError(action, status, `field ${field}: ${issue?.message ?? "invalid"}`);
+      return malformed(`field ${field}: ${issue?.message ?? "invalid"}`);
     }
     return { kind: "done", value: parsed.data };
   }
@@ -295,11 +303,6 @@ export class ZenlayerClient {
     this.log?.(
       `zenlayer ${action} status=${status}${code ? ` code=${code}` : ""} requestId=${requestId ?? "-"} latency=${latencyMs}ms attempt=${attempt + 1}`,
     );
-  }
-
-  /** Logs a redacted summary of parameters at debug level (for callers that want request detail). */
-  debugParams(action: string, params: unknown): void {
-    this.log?.(`zenlayer ${action} params=${scrub(JSON.stringify(maskSecretFields(params)), this.secrets)}`);
   }
 
   // ---- helpers over several calls ----------------------------------------------------------

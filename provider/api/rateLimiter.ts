@@ -31,14 +31,16 @@ export class RequestBudget {
     const wait = this.theoreticalArrival - now - this.burstMs;
     this.theoreticalArrival += this.intervalMs;
     if (wait > 0) await sleep(wait);
+    // A finished request hands its slot straight to the next waiter, so nobody can slip in between.
     if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight++;
+    else this.inFlight++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.inFlight--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
     };
   }
 
@@ -50,12 +52,13 @@ export class RequestBudget {
 
 const budgets = new Map<string, RequestBudget>();
 
-/** The process-wide budget for one endpoint and key; the first caller's limits win. */
+/** The process-wide budget for one endpoint and key at these limits (callers with other limits get another). */
 export function sharedBudget(key: string, requestsPerSecond: number, maxInFlight: number): RequestBudget {
-  let budget = budgets.get(key);
-  if (!budget || budget.requestsPerSecond !== requestsPerSecond || budget.maxInFlight !== maxInFlight) {
+  const id = `${key}|${requestsPerSecond}|${maxInFlight}`;
+  let budget = budgets.get(id);
+  if (!budget) {
     budget = new RequestBudget(requestsPerSecond, maxInFlight);
-    budgets.set(key, budget);
+    budgets.set(id, budget);
   }
   return budget;
 }

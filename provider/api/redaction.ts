@@ -3,20 +3,6 @@
 const SECRET_KEY = /password|secret|token|authorization/i;
 const MASK = "***";
 
-/** Masks the values of secret-looking keys anywhere in a JSON-like value. */
-export function maskSecretFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecretFields);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        SECRET_KEY.test(k) && v !== undefined && v !== null ? MASK : maskSecretFields(v),
-      ]),
-    );
-  }
-  return value;
-}
-
 /** Removes every known secret value from a text. */
 export function scrub(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;

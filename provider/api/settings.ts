@@ -104,7 +104,14 @@ function resolveEndpoint(domainSetting: string | undefined, schemeSetting: strin
 
 /** Resolves settings: explicit values win, then `ZENLAYERCLOUD_*` variables, then defaults. */
 export function resolveSettings(explicitInput: ClientSettingsInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedSettings {
-  const explicit = ClientSettingsInput.parse(explicitInput);
+  const parsed = ClientSettingsInput.safeParse(explicitInput);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const value = (explicitInput as Record<PropertyKey, unknown>)[issue.path[0] ?? ""];
+    const rule = issue.message.replace(/^Invalid option: expected/, "must be");
+    throw new InvalidSettingError(`${issue.path.join(".")} ${rule}, got ${JSON.stringify(value)}`);
+  }
+  const explicit = parsed.data;
   const { origin, host } = resolveEndpoint(
     trimmed(explicit.domain) ?? trimmed(env[ENV.domain]),
     trimmed(explicit.scheme) ?? trimmed(env[ENV.scheme]),

@@ -1,21 +1,20 @@
 // create / read / update / delete of an instance set against the API. Create and update share one
 // convergence routine: find the set's instances (recorded ids + the set tag), clean up failed ones,
-// scale to the count, start stopped ones, wait until RUNNING, fix names. Any failure once an
-// instance exists is raised as Pulumi's partial-failure shape so that no VM is ever lost.
+// scale to the count, bring tags up to date, start stopped ones, wait until RUNNING, fix names. Any
+// failure once an instance may exist is raised as Pulumi's partial-failure shape so that no VM is
+// ever lost.
 import { chunk, type ZenlayerClient } from "../api/client";
 import { isApiError, OutcomeUnknownError } from "../api/errors";
 import { expandInstanceName, LIMITS, offsetInstanceName } from "../api/rules";
 import type { CreateInstancesRequest, InstanceInfo, Tag } from "../api/schemas";
 import { type InstanceSetInputs, REPLACE_FIELDS, SET_TAG_KEY } from "./inputs";
-import { type InstanceRecord, recordOf, type StoredState, stateOf } from "./outputs";
-import { untilCreated, untilGone, untilRecycled, untilRunning, type WaitOptions, waitForStatuses } from "./waiter";
+import { type InstanceRecord, recordOf, type StoredOutputs, stateOf } from "./outputs";
+import { untilCreated, untilGone, untilRecycled, untilRunning, untilStopped, type WaitOptions, waitForStatuses } from "./waiter";
 
 export interface OperationsContext {
   client: ZenlayerClient;
   log: (line: string) => void;
 }
-
-type Stored = Partial<InstanceSetInputs> & ReturnType<typeof StoredState.parse> & Record<string, unknown>;
 
 /** Pulumi's partial-failure shape: the engine records `id` and `properties` and shows `reasons`. */
 export class PartialFailure extends Error {
@@ -37,6 +36,8 @@ const MAX_UNKNOWN_OUTCOMES = 3;
 const CALL_CONCURRENCY = 10;
 /** ReleaseInstances answers for an instance already on its way out (a retry after a lost answer finds it RELEASING). */
 const RELEASED_CODES = ["INVALID_INSTANCE_NOT_FOUND", "OPERATION_DENIED_INSTANCE_NOT_RECYCLED"];
+/** Statuses of an instance a StartInstances took effect for (a retry after a lost answer finds it so). */
+const STARTED = new Set(["BOOTING", "RUNNING"]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -44,6 +45,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 class Members {
   private readonly byId = new Map<string, InstanceRecord>();
   readonly orderNumbers: string[];
+  /** A CreateInstances had an unknown outcome: instances may exist that no member stands for yet. */
+  mayHaveMore = false;
 
   constructor(orderNumbers: readonly string[] = []) {
     this.orderNumbers = [...orderNumbers];
@@ -59,6 +62,15 @@ class Members {
   }
   add(record: InstanceRecord): void {
     this.byId.set(record.instanceId, record);
+  }
+  /** Makes `records` the members, in their order. */
+  reset(records: readonly InstanceRecord[]): void {
+    this.byId.clear();
+    for (const record of records) this.add(record);
+  }
+  setStatus(id: string, status: string): void {
+    const record = this.byId.get(id);
+    if (record) record.status = status;
   }
   addCreated(ids: readonly string[], zoneId: string): void {
     for (const instanceId of ids) {
@@ -79,7 +91,7 @@ class Members {
   }
 }
 
-const placeholder = (instanceId: string, zoneId: string): InstanceRecord => ({
+const placeholder = (instanceId: string, zoneId: string | null): InstanceRecord => ({
   instanceId,
   instanceName: null,
   status: "PENDING",
@@ -108,24 +120,33 @@ export class InstanceSetOperations {
   async create(inputs: InstanceSetInputs & Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
     const setKey = requireSetKey(inputs);
     const members = new Members();
+    // Recorded even with no member when instances may exist: the next up or destroy finds them by tag.
     const outs = await this.converge(inputs, members, { recorded: [], adopt: inputs.adoptInstanceIds ?? [] }, (reasons) =>
-      members.size > 0 ? new PartialFailure(setKey, this.properties(inputs, members), reasons) : new Error(reasons.join("; ")),
+      members.size > 0 || members.mayHaveMore
+        ? new PartialFailure(setKey, this.properties(inputs, members), reasons)
+        : new Error(reasons.join("; ")),
     );
     return { id: setKey, outs };
   }
 
   async update(
     id: string,
-    olds: Stored,
+    olds: StoredOutputs,
     news: InstanceSetInputs & Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
     const members = new Members(olds.orderNumbers ?? []);
+    // What state recorded stands until the set is found again: a failure before then must not
+    // write an emptier set into state.
+    members.reset(olds.instances ?? (olds.instanceIds ?? []).map((instanceId) => placeholder(instanceId, olds.zoneId ?? null)));
     const retiredTagKeys = Object.keys(olds.tags ?? {}).filter((key) => !Object.hasOwn(news.tags ?? {}, key));
     const outs = await this.converge(
       news,
       members,
       { recorded: olds.instanceIds ?? [], adopt: [], retiredTagKeys },
-      (reasons) => new PartialFailure(id, this.properties(news, members), reasons),
+      // Failed before every instance was retagged: keep the old tags in state, so that the next
+      // update still sees the change and knows which keys to delete.
+      (reasons, retagged) =>
+        new PartialFailure(id, { ...this.properties(news, members), ...(retagged ? {} : { tags: olds.tags }) }, reasons),
     );
     return { outs };
   }
@@ -140,14 +161,16 @@ export class InstanceSetOperations {
     members: Members,
     /** Ids in state, ids to adopt, and tag keys the previous inputs had and these do not. */
     known: { recorded: readonly string[]; adopt: readonly string[]; retiredTagKeys?: readonly string[] },
-    failure: (reasons: string[]) => Error,
+    /** The error to raise; `retagged`: whether the existing members' tags were brought to the inputs'. */
+    failure: (reasons: string[], retagged: boolean) => Error,
   ): Promise<Record<string, unknown>> {
     const setKey = requireSetKey(inputs);
     const label = labelOf(inputs);
     const { adopt } = known;
+    let retagged = false;
     try {
       const { alive, failed } = await this.discover(setKey, known.recorded, adopt);
-      for (const info of alive) members.add(recordOf(info));
+      members.reset(alive.map(recordOf));
       if (adopt.length > 0) {
         const missing = adopt.filter((id) => !members.has(id));
         if (missing.length > 0)
@@ -167,22 +190,53 @@ export class InstanceSetOperations {
       }
       const kept = alive.filter((info) => members.has(info.instanceId));
       await this.retag(inputs, kept, known.retiredTagKeys ?? [], label);
+      retagged = true;
       if (members.size < inputs.instanceCount) await this.createMissing(inputs, members, label);
 
-      const stopped = members.records().filter((m) => m.status === "STOPPED" || m.status === "STOPPING");
+      const stopping = members.records().filter((m) => m.status === "STOPPING");
+      if (stopping.length > 0) {
+        // The API starts only STOPPED instances: let those on their way down get there first.
+        const ids = stopping.map((m) => m.instanceId);
+        const { statuses } = await waitForStatuses(
+          this.readStatuses,
+          ids,
+          untilStopped,
+          this.waitOptions(inputs, label, "stopped"),
+        );
+        for (const [id, status] of statuses) if (status !== undefined) members.setStatus(id, status);
+      }
+      const stopped = members.records().filter((m) => m.status === "STOPPED");
       for (const batch of chunk(
         stopped.map((m) => m.instanceId),
         LIMITS.idsPerCall,
       )) {
-        await this.client.call("StartInstances", { instanceIds: batch });
+        await this.start(batch);
       }
 
-      // Every member's record is now fresh: from discovery, from the tag lookup, or from the wait.
+      // After the wait every member's record is fresh (from discovery, the tag lookup or the wait's
+      // last poll): no describe follows.
       await this.waitRunning(inputs, members, label);
       await this.rename(inputs, members, label);
       return this.properties(inputs, members);
     } catch (error) {
-      throw failure([messageOf(error)]);
+      throw failure([messageOf(error)], retagged);
+    }
+  }
+
+  /**
+   * StartInstances for a batch. A retry after a lost answer (or a timeout) finds instances already
+   * booting, which fails the whole batch: then starts what is still STOPPED, and fails only when an
+   * instance is neither stopped nor on its way up.
+   */
+  private async start(batch: readonly string[]): Promise<void> {
+    try {
+      await this.client.call("StartInstances", { instanceIds: [...batch] });
+    } catch (error) {
+      if (!isApiError(error, "OPERATION_DENIED_INSTANCE_NOT_STOPPED")) throw error;
+      const statuses = await this.readStatuses(batch);
+      if (batch.some((id) => statuses.get(id) !== "STOPPED" && !STARTED.has(statuses.get(id) ?? ""))) throw error;
+      const still = batch.filter((id) => statuses.get(id) === "STOPPED");
+      if (still.length > 0) await this.client.call("StartInstances", { instanceIds: still });
     }
   }
 
@@ -216,6 +270,7 @@ export class InstanceSetOperations {
         this.ctx.log(`${label}: CreateInstances created ${res.instanceIdSet.length} (${members.size}/${inputs.instanceCount})`);
       } catch (error) {
         if (!(error instanceof OutcomeUnknownError)) throw error;
+        members.mayHaveMore = true;
         // The request may have taken effect: adopt whatever now carries the set tag instead of re-sending.
         this.ctx.log(`${label}: ${error.message}; looking the set up by its tag`);
         const fresh = await this.taggedNewcomers(setKey, members);
@@ -336,7 +391,7 @@ export class InstanceSetOperations {
 
   // ---- delete ----------------------------------------------------------------------------
 
-  async delete(id: string, props: Stored): Promise<void> {
+  async delete(id: string, props: StoredOutputs): Promise<void> {
     const label = labelOf(props);
     const recorded = props.instanceIds ?? [];
     const setKey = props.setKey ?? id;
@@ -408,10 +463,11 @@ export class InstanceSetOperations {
   // ---- read ------------------------------------------------------------------------------
 
   /** Refresh: the set's live members now; `undefined` when none remain. */
-  async read(id: string, props: Stored): Promise<Record<string, unknown> | undefined> {
+  async read(id: string, props: StoredOutputs): Promise<Record<string, unknown> | undefined> {
     const setKey = props.setKey ?? id;
-    const { alive } = await this.discover(setKey, props.instanceIds ?? [], []);
-    if (alive.length === 0) return undefined;
+    const { alive, failed } = await this.discover(setKey, props.instanceIds ?? [], []);
+    // Instances that failed to create still exist: keep the set (the next up removes them).
+    if (alive.length === 0 && failed.length === 0) return undefined;
     const members = alive.map(recordOf);
     return { ...props, ...stateOf(setKey, props.instanceCount ?? members.length, members, props.orderNumbers ?? []) };
   }

@@ -34,6 +34,8 @@ export type InstanceSetOutputs = InstanceSetInputs & InstanceSetState;
 
 /** Reads the state part of stored outputs, tolerating outputs written by a partial failure. */
 export const StoredState = InstanceSetState.partial();
+/** Stored outputs as the provider reads them back: inputs and state, any field possibly missing. */
+export type StoredOutputs = Partial<InstanceSetInputs> & z.infer<typeof StoredState> & Record<string, unknown>;
 
 export function recordOf(info: InstanceInfo): InstanceRecord {
   return {

@@ -100,5 +100,8 @@ export const untilRecycled: Classifier = (status) => (status === undefined || st
 /** Waiting for a released instance to disappear. */
 export const untilGone: Classifier = (status) => (status === undefined ? "done" : "pending");
 
+/** Waiting for an instance on its way down to be stopped (whatever else it turns out to be). */
+export const untilStopped: Classifier = (status) => (status === "STOPPING" ? "pending" : "done");
+
 /** Waiting for an instance to finish being created (whatever the result). */
 export const untilCreated: Classifier = (status) => (status !== undefined && CREATING.has(status) ? "pending" : "done");

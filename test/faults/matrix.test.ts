@@ -36,6 +36,9 @@ const STATUSES = step("DescribeInstancesStatus", 1, "before terminating");
 const RECYCLE_WAIT = step("DescribeInstancesStatus", 2, "waiting for the recycle bin");
 const TERMINATE = step("TerminateInstance", 1, "the first instance");
 const RELEASE = step("ReleaseInstances", 1, "forceDelete");
+const RENAME = step("ModifyInstancesAttribute", 1, "renaming");
+const RETAG = step("ModifyResourceTags", 1, "the first instance");
+const START = step("StartInstances", 1, "the stopped instance");
 
 const ALL = [...TRANSIENT, ...CREATION];
 
@@ -59,6 +62,10 @@ const MATRIX: Row[] = [
     (at): Row => ({ operation: "scale in", step: at, faults: TRANSIENT }),
   ),
   ...[LOOKUP, TERMINATE, RECYCLE_WAIT, RELEASE].map((at): Row => ({ operation: "delete", step: at, faults: TRANSIENT })),
+  // in place, 3 instances: rename a-1.. → b-1.., tags {team: a, old: x} → {team: b}, start one stopped out of band
+  { operation: "rename", step: RENAME, faults: [...TRANSIENT, FAULTS.refused] },
+  { operation: "retag", step: RETAG, faults: [...TRANSIENT, FAULTS.refused] },
+  { operation: "restart", step: START, faults: [...TRANSIENT, FAULTS.refused] },
 ];
 
 const SCENARIOS: Scenario[] = MATRIX.flatMap(({ faults, via = "runtime", ...row }) =>

@@ -1,9 +1,11 @@
-// The generic fault scenario: one operation (create, scale out, scale in, delete) of one InstanceSet
-// against its own emulator, one fault at one step of it, then the checks that nothing leaked and
-// nothing was lost: what runs with the set's tag is what Pulumi recorded, a further `up` brings the
-// set to exactly instanceCount RUNNING instances, and delete leaves nothing running.
+// The generic fault scenario: one operation (create, scale out, scale in, delete, or an in-place
+// update: rename, retag, restart) of one InstanceSet against its own emulator, one fault at one step
+// of it, then the checks that nothing leaked and nothing was lost: what runs with the set's tag is
+// what Pulumi recorded, a further `up` brings the set to exactly instanceCount RUNNING instances
+// with the operation's change in effect, and delete leaves nothing running.
 import { expect } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ZenlayerClient } from "../../provider/api/client";
 import type { ActionName } from "../../provider/api/schemas";
 import { SET_TAG_KEY } from "../../provider/instanceSet/inputs";
 import {
@@ -86,19 +88,74 @@ export const FAULTS = {
     reason: /vanished/,
     fault: () => ({ action: "CreateInstances", kind: "vanish", times: 2 }),
   },
+  refused: {
+    label: "refused (HTTP 403, not retryable)",
+    expect: "partial",
+    reason: /OPERATION_DENIED_BY_POLICY/,
+    fault: (action) => ({ action, kind: "error", status: 403, code: "OPERATION_DENIED_BY_POLICY", times: 1 }),
+  },
   killed: { label: "provider process killed", expect: "killed" },
 } satisfies Record<string, FaultCase>;
 
 export const TRANSIENT: FaultCase[] = [FAULTS.http500, FAULTS.http503, FAULTS.throttled, FAULTS.slow, FAULTS.dropped];
 export const CREATION: FaultCase[] = [FAULTS.createFailed, FAULTS.vanished];
 
-/** The operations: the set's size before (none: the operation creates it) and after, and whether delete releases. */
+interface Operation {
+  /** The set's size before (none: the operation creates it) and after. */
+  before?: number;
+  after: number;
+  /** Whether delete releases. */
+  forceDelete: boolean;
+  /** Inputs of the set before and after the operation, besides its size (the same when only `from`). */
+  from?: Props;
+  to?: Props;
+  /** Done to the set out of band between setting it up and the operation. */
+  meanwhile?: (client: ZenlayerClient, instanceIds: readonly string[], url: string) => Promise<void>;
+  /** What holds of the set's live instances once the next `up` has converged. */
+  holds?: (live: readonly AuditedInstance[], setKey: string) => void;
+}
+
+const tagsOf = (i: AuditedInstance) => Object.fromEntries((i.tags?.tags ?? []).map((t) => [t.key, t.value]));
+
+/** Stops an instance the way someone at the console would, and waits until it is STOPPED. */
+async function stopOne(client: ZenlayerClient, instanceIds: readonly string[], url: string): Promise<void> {
+  const instanceId = instanceIds[1]!;
+  await client.call("StopInstances", { instanceIds: [instanceId] });
+  while ((await audit(url)).find((i) => i.instanceId === instanceId)?.instanceStatus !== "STOPPED") await sleep(POLL_MS);
+}
+
 export const OPERATIONS = {
-  create: { before: undefined, after: 3, forceDelete: false },
+  create: { after: 3, forceDelete: false },
   "scale out": { before: 2, after: 4, forceDelete: false },
   "scale in": { before: 4, after: 2, forceDelete: true },
   delete: { before: 3, after: 0, forceDelete: true },
-} as const;
+  rename: {
+    before: 3,
+    after: 3,
+    forceDelete: false,
+    from: { instanceName: "a-[1,1]" },
+    to: { instanceName: "b-[1,1]" },
+    holds: (live) => expect(live.map((i) => i.instanceName).sort()).toEqual(["b-1", "b-2", "b-3"]),
+  },
+  retag: {
+    before: 3,
+    after: 3,
+    forceDelete: false,
+    from: { tags: { team: "a", old: "x" } },
+    to: { tags: { team: "b" } },
+    holds: (live, setKey) => {
+      for (const i of live) expect(tagsOf(i)).toEqual({ team: "b", [SET_TAG_KEY]: setKey });
+    },
+  },
+  // The same inputs: only the instance stopped meanwhile needs repair.
+  restart: {
+    before: 3,
+    after: 3,
+    forceDelete: false,
+    meanwhile: stopOne,
+    holds: (live) => expect(live.map((i) => i.instanceStatus)).toEqual(["RUNNING", "RUNNING", "RUNNING"]),
+  },
+} satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
 
 export interface Scenario {
@@ -198,6 +255,16 @@ async function aim(url: string, target: Step, fault: FaultCase, kill: () => Prom
 
 const IMAGE = "img-yKK4q6XybymPgfx7ynUUqC3N8";
 
+/** A client of the emulator's API, for changes made out of band. */
+const clientOf = (emu: RunningEmulator) =>
+  new ZenlayerClient({
+    accessKeyId: emu.accessKeyId,
+    accessKeyPassword: emu.accessKeyPassword,
+    domain: emu.domain,
+    scheme: "HTTP",
+    env: {},
+  });
+
 function configOf(emu: RunningEmulator, auth: "key" | "token"): Record<string, string> {
   const credentials: Record<string, string> =
     auth === "key"
@@ -212,8 +279,8 @@ function configOf(emu: RunningEmulator, auth: "key" | "token"): Record<string, s
   };
 }
 
-/** The program's inputs for the set, as the SDK passes them. */
-const argsOf = (name: string, instanceCount: number, forceDelete: boolean): Props => ({
+/** The program's inputs for the set, as the SDK passes them; `extra` adds to or overrides them. */
+const argsOf = (name: string, instanceCount: number, forceDelete: boolean, extra: Props = {}): Props => ({
   zoneId: "SEL-A",
   instanceType: "c.1c2g",
   imageId: IMAGE,
@@ -224,6 +291,7 @@ const argsOf = (name: string, instanceCount: number, forceDelete: boolean): Prop
   pollIntervalSeconds: 1,
   forceDelete,
   setName: `${PROJECT}/dev/${name}`,
+  ...extra,
 });
 
 /** What the engine holds for the resource: its id and outputs. */
@@ -255,15 +323,17 @@ async function expectExactly(url: string, setKey: string, recorded: Recorded, in
 }
 
 async function play(emu: RunningEmulator, driver: Driver, s: Scenario, name: string): Promise<number> {
-  const plan = OPERATIONS[s.operation];
+  const plan: Operation = OPERATIONS[s.operation];
   const count = s.count ?? plan.after;
   const isCreate = plan.before === undefined;
   const isDelete = s.operation === "delete";
 
   // The set as it stands before the operation.
-  const before = await driver.check({}, argsOf(name, plan.before ?? count, plan.forceDelete));
+  const before = await driver.check({}, argsOf(name, plan.before ?? count, plan.forceDelete, plan.from));
   const existing = isCreate ? undefined : expectOk(await driver.create(before), "setting up the set");
-  const after = isCreate || isDelete ? before : await driver.check(before, argsOf(name, count, plan.forceDelete));
+  const after =
+    isCreate || isDelete ? before : await driver.check(before, argsOf(name, count, plan.forceDelete, plan.to ?? plan.from));
+  if (plan.meanwhile) await plan.meanwhile(clientOf(emu), idsOf(existing?.outs), emu.url);
   const setKey = after.setKey as string;
   const instanceCount = isDelete ? plan.before! : count;
 
@@ -303,6 +373,7 @@ async function play(emu: RunningEmulator, driver: Driver, s: Scenario, name: str
     const next = recorded ? await driver.update(recorded.id, recorded.outs, after, before) : await driver.create(after);
     const final = expectOk(next, "the next up");
     await expectExactly(emu.url, setKey, final, instanceCount);
+    plan.holds?.(await liveTagged(emu.url, setKey), setKey);
     expectOk(await driver.delete(final.id, final.outs, after), "delete");
   }
   expect(await liveTagged(emu.url, setKey)).toEqual([]);

@@ -149,6 +149,28 @@ describe("create", () => {
     expect((await liveTagged(repaired.setKey)).map((i) => i.instanceId).sort()).toEqual([...repaired.instanceIds].sort());
   });
 
+  it("records the set even with no instance when CreateInstances outcomes stayed unknown, so the next up finds late ones", async () => {
+    const quick = { ...configOf(emu), "zenlayer:requestTimeoutSeconds": "0.3" };
+    const impatient = new InstanceSetRuntime(() => {});
+    impatient.configure({ get: (k) => quick[k as keyof typeof quick] });
+    await injectFault(emu.url, {
+      action: "CreateInstances",
+      kind: "error",
+      times: 3,
+      status: 500,
+      code: "INTERNAL_SERVER_ERROR",
+    });
+    const inputs = await checked({}, args());
+    const failure = (await impatient.create(inputs).catch((e) => e)) as PartialFailure;
+    expect(failure).toBeInstanceOf(PartialFailure);
+    expect(failure.reasons.join()).toContain("unknown outcome");
+    const props = failure.properties as Outs;
+    expect(props.instanceIds).toEqual([]);
+    expect(props.setKey).toBe(failure.id);
+    const { outs } = await impatient.update(failure.id, props, inputs);
+    expect((outs as Outs).instanceIds).toHaveLength(3);
+  });
+
   it("adopts the instances of a CreateInstances whose response was lost instead of creating them twice", async () => {
     await injectFault(emu.url, { action: "CreateInstances", kind: "drop", times: 1 });
     const { outs } = await create(args({ instanceCount: 4 }));
@@ -272,6 +294,44 @@ describe("update, read and delete", () => {
     expect(await runtime.diff(id, repaired, await checked(inputs, args()))).toMatchObject({ changes: false });
   });
 
+  it("keeps what state recorded when an update fails before finding the set again", async () => {
+    const { id, inputs, outs } = await create(args());
+    await injectFault(emu.url, {
+      action: "DescribeInstances",
+      kind: "error",
+      times: 1,
+      status: 403,
+      code: "OPERATION_DENIED_NO_PERMISSION",
+    });
+    const failure = (await runtime
+      .update(id, outs, await checked(inputs, args({ instanceCount: 4 })))
+      .catch((e) => e)) as PartialFailure;
+    expect(failure).toBeInstanceOf(PartialFailure);
+    expect(failure.reasons.join()).toContain("OPERATION_DENIED_NO_PERMISSION");
+    expect((failure.properties as Outs).instanceIds).toEqual(outs.instanceIds);
+    expect((failure.properties as Outs).instances).toEqual(outs.instances);
+  });
+
+  it("waits for an instance that is still stopping, then starts it", async () => {
+    const { id, inputs, outs } = await create(args({ instanceCount: 2 }));
+    const client = new ZenlayerClient({ ...settingsOf(emu), env: {} });
+    await client.call("StopInstances", { instanceIds: [outs.instanceIds[1]!] });
+    const refreshed = (await runtime.read(id, outs)) as unknown as { props: Outs };
+    expect(refreshed.props.instances[1]!.status).toBe("STOPPING");
+    const { outs: updated } = await runtime.update(id, refreshed.props, await checked(inputs, args({ instanceCount: 2 })));
+    expect((updated as Outs).instances.map((i) => i.status)).toEqual(["RUNNING", "RUNNING"]);
+    expect((updated as Outs).instanceIds).toEqual(outs.instanceIds);
+  });
+
+  it("keeps a set on refresh while instances that failed to create remain", async () => {
+    await injectFault(emu.url, { action: "CreateInstances", kind: "create-failed", times: 1 });
+    const failure = (await runtime.create(await checked({}, args({ instanceCount: 1 }))).catch((e) => e)) as PartialFailure;
+    const read = (await runtime.read(failure.id, failure.properties)) as unknown as { props: Outs };
+    expect(read.props.instanceIds).toEqual([]);
+    expect(read.props.status).toBe("INCOMPLETE");
+    expect((await audit(emu.url)).filter(isLive).map((i) => i.instanceStatus)).toEqual(["CREATE_FAILED"]);
+  });
+
   it("removes the set from state on refresh when no instance remains", async () => {
     const { id, outs } = await create(args({ instanceCount: 1 }));
     const client = new ZenlayerClient({ ...settingsOf(emu), env: {} });
@@ -334,12 +394,33 @@ describe("credentials", () => {
     }
   });
 
-  it("keeps the access key password out of errors", async () => {
-    const wrong = new InstanceSetRuntime(() => {});
-    const config = { ...configOf(emu), "zenlayer:accessKeyPassword": "not-the-right-secret-123" };
-    wrong.configure({ get: (k) => config[k as keyof typeof config] });
-    const error = await wrong.create(await checked({}, args())).catch((e) => e);
-    expect(error.message).toContain("AUTHFAILURE_SIGNATURE_FAILURE");
-    expect(error.message).not.toContain("not-the-right-secret-123");
+  it("keeps the access key password and instance passwords out of errors, even when the API echoes them", async () => {
+    const password = "Inst4nce~Pass";
+    const echo = `rejected key ${emu.accessKeyPassword} and password ${password}`;
+    await injectFault(emu.url, {
+      action: "CreateInstances",
+      kind: "error",
+      times: 1,
+      status: 400,
+      code: "INVALID_PARAMETER_VALUE",
+      message: echo,
+    });
+    const error = await runtime.create(await checked({}, args({ password }))).catch((e) => e);
+    expect(error.message).toContain("INVALID_PARAMETER_VALUE");
+    expect(error.message).toContain("rejected key");
+    expect(error.message).not.toContain(emu.accessKeyPassword);
+    expect(error.message).not.toContain(password);
+    expect(logs.join("\n")).not.toContain(password);
+  });
+
+  it("fails configure on a malformed setting, naming it and the allowed values", () => {
+    for (const [key, value, expected] of [
+      ["zenlayer:apiVersion", "2024-01-01", 'apiVersion must be one of "2026-04-01"|"2023-03-13", got "2024-01-01"'],
+      ["zenlayer:scheme", "ftp", 'scheme must be HTTP or HTTPS, got "ftp"'],
+      ["zenlayer:maxRequestsPerSecond", "-3", 'zenlayer:maxRequestsPerSecond must be a positive number, got "-3"'],
+    ]) {
+      const config: Record<string, string> = { ...configOf(emu), [key!]: value! };
+      expect(() => new InstanceSetRuntime(() => {}).configure({ get: (k) => config[k] })).toThrow(expected);
+    }
   });
 });

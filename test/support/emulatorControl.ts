@@ -19,7 +19,7 @@ export interface Stats {
 }
 
 export type Fault =
-  | { action: string; kind: "error"; times: number; status: number; code: string }
+  | { action: string; kind: "error"; times: number; status: number; code: string; message?: string }
   | { action: string; kind: "latency"; times: number; ms: number }
   | { action: string; kind: "drop" | "create-failed" | "vanish"; times: number };
 

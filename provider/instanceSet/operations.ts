@@ -169,7 +169,7 @@ export class InstanceSetOperations {
     const { adopt } = known;
     let retagged = false;
     try {
-      const { alive, failed } = await this.discover(setKey, known.recorded, adopt);
+      const { alive, failed, recycled } = await this.discover(setKey, known.recorded, adopt);
       members.reset(alive.map(recordOf));
       if (adopt.length > 0) {
         const missing = adopt.filter((id) => !members.has(id));
@@ -179,6 +179,11 @@ export class InstanceSetOperations {
       if (failed.length > 0) {
         this.ctx.log(`${label}: terminating ${failed.length} instance(s) that failed to create: ${failed.join(", ")}`);
         await this.terminateAll(failed, inputs, label);
+      }
+      if (inputs.forceDelete && recycled.length > 0) {
+        // Left in the bin by an earlier scale-in whose release failed (or terminated out of band).
+        this.ctx.log(`${label}: releasing ${recycled.length} instance(s) left in the recycle bin: ${recycled.join(", ")}`);
+        await this.terminateAll(recycled, inputs, label);
       }
 
       const surplus = members.size - inputs.instanceCount;
@@ -240,7 +245,7 @@ export class InstanceSetOperations {
     }
   }
 
-  /** The set's live instances (recorded ids, adopted ids and the set tag), and those that failed to create. */
+  /** The set's live instances (recorded ids, adopted ids and the set tag), those that failed to create, and those in the recycle bin. */
   private async discover(setKey: string, recorded: readonly string[], adopt: readonly string[]) {
     const wanted = [...new Set([...recorded, ...adopt])];
     const [byId, tagged] = await Promise.all([
@@ -251,9 +256,11 @@ export class InstanceSetOperations {
     const ordered = wanted.flatMap((id) => found.get(id) ?? []);
     const extra = tagged.filter((i) => !found.has(i.instanceId)).sort(byCreation);
     const all = [...ordered, ...extra];
+    const idsIn = (status: string) => all.filter((i) => i.instanceStatus === status).map((i) => i.instanceId);
     return {
       alive: all.filter((i) => !DEPARTED.has(i.instanceStatus) && i.instanceStatus !== "CREATE_FAILED"),
-      failed: all.filter((i) => i.instanceStatus === "CREATE_FAILED").map((i) => i.instanceId),
+      failed: idsIn("CREATE_FAILED"),
+      recycled: idsIn("RECYCLE"),
     };
   }
 

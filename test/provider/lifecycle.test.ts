@@ -356,6 +356,27 @@ describe("update, read and delete", () => {
     expect(mine.every((i) => i.released)).toBe(true);
     await runtime.delete(id, outs);
   });
+
+  it("with forceDelete, releases what an earlier scale-in left in the recycle bin", async () => {
+    const { id, inputs, outs } = await create(args({ forceDelete: true }));
+    await injectFault(emu.url, {
+      action: "ReleaseInstances",
+      kind: "error",
+      times: 1,
+      status: 403,
+      code: "OPERATION_DENIED_NO_PERMISSION",
+    });
+    const smaller = await checked(inputs, args({ forceDelete: true, instanceCount: 1 }));
+    const failure = (await runtime.update(id, outs, smaller).catch((e) => e)) as PartialFailure;
+    expect(failure).toBeInstanceOf(PartialFailure);
+    const victims = outs.instanceIds.slice(1);
+    const statusOf = async (ids: string[]) =>
+      (await audit(emu.url)).filter((i) => ids.includes(i.instanceId)).map((i) => (i.released ? "released" : i.instanceStatus));
+    expect(await statusOf(victims)).toEqual(["RECYCLE", "RECYCLE"]);
+    const { outs: after } = await runtime.update(id, failure.properties, smaller);
+    expect((after as Outs).instanceIds).toEqual(outs.instanceIds.slice(0, 1));
+    expect(await statusOf(victims)).toEqual(["released", "released"]);
+  });
 });
 
 describe("credentials", () => {

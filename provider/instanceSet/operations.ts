@@ -181,7 +181,8 @@ export class InstanceSetOperations {
         await this.terminateAll(failed, inputs, label);
       }
       if (inputs.forceDelete && recycled.length > 0) {
-        // Left in the bin by an earlier scale-in whose release failed (or terminated out of band).
+        // Left in (or on the way to) the bin by an earlier scale-in that failed or was killed before
+        // releasing them, or terminated out of band.
         this.ctx.log(`${label}: releasing ${recycled.length} instance(s) left in the recycle bin: ${recycled.join(", ")}`);
         await this.terminateAll(recycled, inputs, label);
       }
@@ -245,7 +246,7 @@ export class InstanceSetOperations {
     }
   }
 
-  /** The set's live instances (recorded ids, adopted ids and the set tag), those that failed to create, and those in the recycle bin. */
+  /** The set's live instances (recorded ids, adopted ids and the set tag), those that failed to create, and those in (or on the way to) the recycle bin. */
   private async discover(setKey: string, recorded: readonly string[], adopt: readonly string[]) {
     const wanted = [...new Set([...recorded, ...adopt])];
     const [byId, tagged] = await Promise.all([
@@ -260,7 +261,7 @@ export class InstanceSetOperations {
     return {
       alive: all.filter((i) => !DEPARTED.has(i.instanceStatus) && i.instanceStatus !== "CREATE_FAILED"),
       failed: idsIn("CREATE_FAILED"),
-      recycled: idsIn("RECYCLE"),
+      recycled: [...idsIn("RECYCLING"), ...idsIn("RECYCLE")],
     };
   }
 

@@ -35,6 +35,7 @@ const SCALE_OUT_WAIT = step("DescribeInstances", 3, "waiting for RUNNING");
 const STATUSES = step("DescribeInstancesStatus", 1, "before terminating");
 const RECYCLE_WAIT = step("DescribeInstancesStatus", 2, "waiting for the recycle bin");
 const TERMINATE = step("TerminateInstance", 1, "the first instance");
+const SECOND_TERMINATE = step("TerminateInstance", 2, "the second instance");
 const RELEASE = step("ReleaseInstances", 1, "forceDelete");
 const RENAME = step("ModifyInstancesAttribute", 1, "renaming");
 const RETAG = step("ModifyResourceTags", 1, "the first instance");
@@ -46,6 +47,17 @@ const MATRIX: Row[] = [
   // the real provider host (first: the slowest): killed mid-create, and a few faults end to end over gRPC
   { operation: "create", count: 150, step: SECOND_CREATE, faults: [FAULTS.killed, FAULTS.createFailed], via: "host" },
   { operation: "create", count: 150, step: CREATE_WAIT, faults: [FAULTS.killed], via: "host" },
+  // killed mid-update and mid-delete: the engine keeps the old outputs, and the next up or destroy starts from them
+  ...(
+    [
+      ["scale out", CREATE],
+      ["scale out", SCALE_OUT_WAIT],
+      ["scale in", TERMINATE],
+      ["scale in", RECYCLE_WAIT],
+      ["delete", SECOND_TERMINATE],
+      ["delete", RELEASE],
+    ] as const
+  ).map(([operation, at]): Row => ({ operation, step: at, faults: [FAULTS.killed], via: "host" })),
   { operation: "create", step: CREATE, faults: [FAULTS.dropped], via: "host" },
   { operation: "delete", step: TERMINATE, faults: [FAULTS.http500], via: "host" },
   // create 3 (one CreateInstances) and create 150 (two: 100 + 50)

@@ -350,29 +350,42 @@ async function play(emu: RunningEmulator, driver: Driver, s: Scenario, name: str
   expect(result, said).toBe(s.fault.expect);
   if (outcome.kind === "partial" && s.fault.reason) expect(outcome.reasons.join("; ")).toMatch(s.fault.reason);
 
-  // What Pulumi records now: the outputs or the partial failure's properties; on a plain error the
-  // previous state (none for a create); nothing when the process died before create returned.
+  // What Pulumi records now: the outputs or the partial failure's properties; on a plain error, or
+  // when the process died before the operation returned, the previous state: the old outputs of an
+  // update or delete, nothing for a create.
   const recorded: Recorded | undefined =
-    outcome.kind === "ok" || outcome.kind === "partial" ? { id: outcome.id, outs: outcome.outs } : existing;
+    !killed && (outcome.kind === "ok" || outcome.kind === "partial") ? { id: outcome.id, outs: outcome.outs } : existing;
   const live = await liveTagged(emu.url, setKey);
   expect(live.length).toBeLessThanOrEqual(Math.max(plan.before ?? 0, instanceCount));
-  if (killed) {
-    // A create killed mid-way recorded nothing; its instances are known only by their tag, and the
-    // next `up` must adopt them (checked below).
-    expect(live.length).toBeGreaterThan(0);
+  const known = new Set(idsOf(recorded?.outs));
+  const unknown = live.map((i) => i.instanceId).filter((id) => !known.has(id));
+  if (killed && instanceCount > (plan.before ?? 0)) {
+    // A create or scale out killed mid-way did not record the instances it made: they are known only
+    // by their tag, and the next `up` must adopt them or scale them in (checked below).
+    expect(unknown.length).toBeGreaterThan(0);
   } else {
     // Every instance of the set that runs is known to the engine.
-    const known = new Set(idsOf(recorded?.outs));
-    expect(live.map((i) => i.instanceId).filter((id) => !known.has(id))).toEqual([]);
+    expect(unknown).toEqual([]);
   }
 
   if (isDelete) {
-    if (outcome.kind !== "ok") expectOk(await driver.delete(existing!.id, existing!.outs, before), "deleting again");
+    // `pulumi destroy` again: the resource is still in state with what was recorded.
+    if (outcome.kind !== "ok" || killed) expectOk(await driver.delete(recorded!.id, recorded!.outs, before), "deleting again");
   } else {
     // One more `pulumi up`: an update of what was recorded, or the create again when nothing was.
     const next = recorded ? await driver.update(recorded.id, recorded.outs, after, before) : await driver.create(after);
     const final = expectOk(next, "the next up");
     await expectExactly(emu.url, setKey, final, instanceCount);
+    if (plan.forceDelete) {
+      // forceDelete: whatever the faulted run left in the recycle bin, the next up releases.
+      const inBin = (await audit(emu.url)).filter(
+        (i) => !i.released && tagValue(i, SET_TAG_KEY) === setKey && ["RECYCLING", "RECYCLE"].includes(i.instanceStatus),
+      );
+      expect(
+        inBin.map((i) => i.instanceId),
+        "left in the recycle bin despite forceDelete",
+      ).toEqual([]);
+    }
     plan.holds?.(await liveTagged(emu.url, setKey), setKey);
     expectOk(await driver.delete(final.id, final.outs, after), "delete");
   }

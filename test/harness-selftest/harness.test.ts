@@ -52,7 +52,8 @@ describe("B: the SDK's provider host over gRPC", () => {
     expect(created.properties).toMatchObject({ value: 1, label: "from-config", status: "ready", writes: 1 });
     expect(created.properties["__provider"]).toBe(provider); // the host adds it back to every output
     expect(readFile(dir, created.id)).toEqual({ value: 1, label: "from-config" });
-    expect(host.output()).toContain(`stdout: counter create ${created.id}`);
+    // The host's stdout reaches us on its own pipe, possibly after the gRPC answer.
+    await expect.poll(() => host.output(), { timeout: 5000 }).toContain(`stdout: counter create ${created.id}`);
 
     const same = await host.diff(u, created.id, created.properties, checked.inputs, checked.inputs);
     expect(same).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });

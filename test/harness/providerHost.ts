@@ -146,6 +146,8 @@ export async function startProviderHost(options: StartProviderHostOptions): Prom
   });
   live.add(child);
   child.once("exit", () => live.delete(child));
+  // "close" comes after "exit", once stdout and stderr are drained: output() is complete only then.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
 
   const lines: string[] = [];
   const collect = (stream: "stdout" | "stderr", onLine?: (line: string) => boolean) => {
@@ -293,6 +295,7 @@ export async function startProviderHost(options: StartProviderHostOptions): Prom
     async close() {
       client.close();
       await killChild(child);
+      await closed;
     },
   };
 }

@@ -376,6 +376,15 @@ describe("update, read and delete", () => {
     const { outs: after } = await runtime.update(id, failure.properties, smaller);
     expect((after as Outs).instanceIds).toEqual(outs.instanceIds.slice(0, 1));
     expect(await statusOf(victims)).toEqual(["released", "released"]);
+
+    // One still on its way to the bin is waited for, then released too.
+    const client = new ZenlayerClient({ ...settingsOf(emu), env: {} });
+    const [last] = (after as Outs).instanceIds;
+    await client.call("TerminateInstance", { instanceId: last! });
+    expect(await statusOf([last!])).toEqual(["RECYCLING"]);
+    const { outs: repaired } = await runtime.update(id, after, smaller);
+    expect((repaired as Outs).instanceIds).toHaveLength(1);
+    expect(await statusOf([last!])).toEqual(["released"]);
   });
 });
 

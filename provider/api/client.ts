@@ -88,8 +88,8 @@ type Attempt<T> = { kind: "done"; value: T } | { kind: "retry"; error: Error; wa
 export class ZenlayerClient {
   readonly settings: ResolvedSettings;
   private readonly budget: RequestBudget;
-  /** Endpoint and identity: what the process-wide request budget and shared reads are keyed by. */
-  private readonly budgetKey: string;
+  /** What the process-wide shared reads are keyed by (see the constructor). */
+  private readonly readerKey: string;
   private readonly log: ((line: string) => void) | undefined;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly secrets: string[];
@@ -104,8 +104,11 @@ export class ZenlayerClient {
     const { auth } = this.settings;
     const keyId =
       auth.kind === "hmac" ? auth.accessKeyId : `token-${createHash("sha256").update(auth.token).digest("hex").slice(0, 16)}`;
-    this.budgetKey = `${this.settings.origin}|${keyId}`;
-    this.budget = sharedBudget(this.budgetKey, this.settings.maxRequestsPerSecond, this.settings.maxConcurrentRequests);
+    const budgetKey = `${this.settings.origin}|${keyId}`;
+    const { maxRequestsPerSecond, maxConcurrentRequests, requestTimeoutMs, maxRetries } = this.settings;
+    this.budget = sharedBudget(budgetKey, maxRequestsPerSecond, maxConcurrentRequests);
+    // Shared reads run through the client that started them: only clients alike share them.
+    this.readerKey = [budgetKey, maxRequestsPerSecond, maxConcurrentRequests, requestTimeoutMs, maxRetries].join("|");
     this.log = this.settings.debug ? (logger ?? ((line) => process.stderr.write(`${line}\n`))) : undefined;
     this.backoff = backoff ?? { baseMs: 500, capMs: 10_000 };
   }
@@ -318,13 +321,13 @@ export class ZenlayerClient {
    */
   async describeInstancesByIds(instanceIds: readonly string[]): Promise<InstanceInfo[]> {
     if (instanceIds.length === 0) return [];
-    const found = await sharedReader(this.budgetKey, "instances", (ids) => this.fetchInstances(ids)).read(instanceIds);
+    const found = await sharedReader(this.readerKey, "instances", (ids) => this.fetchInstances(ids)).read(instanceIds);
     return instanceIds.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Statuses of any number of instances, ≤100 ids per DescribeInstancesStatus call, shared likewise. */
   describeStatusesByIds(instanceIds: readonly string[]): Promise<Map<string, string>> {
-    return sharedReader(this.budgetKey, "statuses", (ids) => this.fetchStatuses(ids)).read(instanceIds);
+    return sharedReader(this.readerKey, "statuses", (ids) => this.fetchStatuses(ids)).read(instanceIds);
   }
 
   private async fetchInstances(instanceIds: readonly string[]): Promise<Map<string, InstanceInfo>> {

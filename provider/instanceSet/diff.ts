@@ -38,6 +38,8 @@ export function diffInstanceSet(olds: Partial<InstanceSetOutputs>, news: Partial
   return {
     changes: replaces.length > 0 || inPlace.length > 0 || needsRepair(olds),
     replaces,
-    deleteBeforeReplace: false,
+    // A replacement under the same set key (only a password changed) created first would adopt the
+    // old set's instances by their tag: delete the old set first.
+    deleteBeforeReplace: replaces.length > 0 && news.setKey !== undefined && news.setKey === olds.setKey,
   };
 }

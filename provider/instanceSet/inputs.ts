@@ -126,7 +126,7 @@ export const InstanceSetInputs = z
     readyTimeoutSeconds: seconds(1, 86_400).default(1200),
     /** Longest pause between status polls (default 10; polls start at 1 s and stretch to a fifth of the time waited). In place. */
     pollIntervalSeconds: seconds(1, 300).default(10),
-    /** On delete (and scale in), also release instances from the recycle bin (default false, as in the Terraform provider); update also releases the set's instances it finds there. In place. */
+    /** On delete (and scale in), also release instances from the recycle bin (default false, as in the Terraform provider); update also releases recorded instances it finds there. In place. */
     forceDelete: z.boolean().default(false),
     /** Take over these existing instances instead of creating new ones (the way to import: `pulumi import` does not work for dynamic providers). Used at create. */
     adoptInstanceIds: z.array(id("instance id")).optional(),

@@ -1,8 +1,8 @@
 // create / read / update / delete of an instance set against the API. Create and update share one
 // convergence routine: find the set's instances (recorded ids + the set tag), clean up failed ones,
-// scale to the count, bring tags up to date, start stopped ones, wait until RUNNING, fix names. Any
-// failure once an instance may exist is raised as Pulumi's partial-failure shape so that no VM is
-// ever lost.
+// release what a failed scale-in left in the recycle bin (forceDelete), scale to the count, bring
+// tags up to date, start stopped ones, wait until RUNNING, fix names. Any failure once an instance
+// may exist is raised as Pulumi's partial-failure shape so that no VM is ever lost.
 import { chunk, type ZenlayerClient } from "../api/client";
 import { isApiError, OutcomeUnknownError } from "../api/errors";
 import { expandInstanceName, LIMITS, offsetInstanceName } from "../api/rules";
@@ -143,17 +143,20 @@ export class InstanceSetOperations {
       news,
       members,
       { recorded: olds.instanceIds ?? [], adopt: [], retiredTagKeys },
-      // Failed before every instance was retagged: keep the old tags in state, so that the next
-      // update still sees the change and knows which keys to delete.
-      (reasons, retagged) =>
-        new PartialFailure(id, { ...this.properties(news, members), ...(retagged ? {} : { tags: olds.tags }) }, reasons),
+      // Failed before every instance was retagged: keep the old tags in state (none, if there were
+      // none), so that the next update still sees the change and knows which keys to delete.
+      (reasons, retagged) => {
+        const properties = this.properties(news, members);
+        if (!retagged) properties.tags = olds.tags;
+        return new PartialFailure(id, plainJson(properties), reasons);
+      },
     );
     return { outs };
   }
 
   private properties(inputs: Record<string, unknown>, members: Members): Record<string, unknown> {
     const { instanceCount } = inputs as InstanceSetInputs;
-    return { ...inputs, ...stateOf(requireSetKey(inputs), instanceCount, members.records(), members.orderNumbers) };
+    return plainJson({ ...inputs, ...stateOf(requireSetKey(inputs), instanceCount, members.records(), members.orderNumbers) });
   }
 
   private async converge(
@@ -180,11 +183,13 @@ export class InstanceSetOperations {
         this.ctx.log(`${label}: terminating ${failed.length} instance(s) that failed to create: ${failed.join(", ")}`);
         await this.terminateAll(failed, inputs, label);
       }
-      if (inputs.forceDelete && recycled.length > 0) {
-        // Left in (or on the way to) the bin by an earlier scale-in that failed or was killed before
-        // releasing them, or terminated out of band.
-        this.ctx.log(`${label}: releasing ${recycled.length} instance(s) left in the recycle bin: ${recycled.join(", ")}`);
-        await this.terminateAll(recycled, inputs, label);
+      // Recorded members left in (or on their way to) the bin by an earlier scale-in that failed or was
+      // killed before releasing them, or terminated out of band. Only recorded ones: instances of an
+      // earlier life of the resource under the same key may be in the bin on purpose.
+      const leftInBin = recycled.filter((id) => known.recorded.includes(id));
+      if (inputs.forceDelete && leftInBin.length > 0) {
+        this.ctx.log(`${label}: releasing ${leftInBin.length} instance(s) left in the recycle bin: ${leftInBin.join(", ")}`);
+        await this.terminateAll(leftInBin, inputs, label);
       }
 
       const surplus = members.size - inputs.instanceCount;
@@ -203,12 +208,17 @@ export class InstanceSetOperations {
       if (stopping.length > 0) {
         // The API starts only STOPPED instances: let those on their way down get there first.
         const ids = stopping.map((m) => m.instanceId);
-        const { statuses } = await waitForStatuses(
+        const { statuses, notReady } = await waitForStatuses(
           this.readStatuses,
           ids,
           untilStopped,
           this.waitOptions(inputs, label, "stopped"),
         );
+        if (notReady.length > 0) {
+          throw new Error(
+            `${notReady.length} instance(s) still STOPPING after ${inputs.readyTimeoutSeconds}s: ${notReady.join(", ")}`,
+          );
+        }
         for (const [id, status] of statuses) if (status !== undefined) members.setStatus(id, status);
       }
       const stopped = members.records().filter((m) => m.status === "STOPPED");
@@ -489,6 +499,12 @@ function requireSetKey(inputs: Partial<InstanceSetInputs>): string {
 const labelOf = (inputs: Partial<InstanceSetInputs>) => inputs.setName?.split("/").pop() ?? inputs.setKey ?? "instance set";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Outputs as plain JSON: an `undefined` anywhere makes the provider host fail to encode the answer
+ * (for a partial failure it then never answers at all), so keys holding one are dropped.
+ */
+const plainJson = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value));
 
 /** The CreateInstances request for `count` more instances, numbered on from `offset`. */
 export function createRequest(inputs: InstanceSetInputs, count: number, offset: number): CreateInstancesRequest {

@@ -49,6 +49,7 @@ export async function waitForStatuses(
   let lastDone = -1;
 
   let lastRound = started;
+  let lastReadEnd = started;
   while (pending.length > 0) {
     // Sleep first: whoever starts a wait has just changed these instances, so an immediate poll is wasted.
     // The interval counts from the previous round's slot, so neither a call's duration nor a late
@@ -56,9 +57,12 @@ export async function waitForStatuses(
     const waited = Date.now() - started;
     const interval = Math.min(options.maxIntervalMs, Math.max(minInterval, waited / 5));
     const now = Date.now();
-    lastRound = onGrid(Math.max(now, Math.min(lastRound + interval, started + options.timeoutMs)));
+    // A slow read (e.g. while throttled) still leaves half an interval of rest before the next one.
+    const earliest = Math.max(now, lastRound + interval, lastReadEnd + interval / 2);
+    lastRound = onGrid(Math.min(earliest, Math.max(now, started + options.timeoutMs)));
     await sleep(lastRound - now);
     const seen = await read(pending);
+    lastReadEnd = Date.now();
     const stillPending: string[] = [];
     for (const id of pending) {
       const status = seen.get(id);

@@ -56,7 +56,7 @@ describe("InstanceSet through the real provider host", () => {
   it("runs the full lifecycle: check, create, read, diff (none, in place, replace), update, delete", async () => {
     const checked = await host.check(u, {}, news());
     expect(checked.failures).toEqual([]);
-    expect(checked.inputs.setKey).toMatch(/^web-g0-/);
+    expect(checked.inputs.setKey).toMatch(/^web-[0-9a-f]{16}$/);
 
     const created = await host.create(u, checked.inputs);
     expect(created.id).toBe(checked.inputs.setKey);
@@ -80,7 +80,7 @@ describe("InstanceSet through the real provider host", () => {
       replaces: [],
     });
     const replaced = await host.check(u, checked.inputs, news({ imageId: "img-another-image", catalogCheck: false }));
-    expect(replaced.inputs.setKey).toMatch(/^web-g1-/);
+    expect(replaced.inputs.setKey).not.toBe(checked.inputs.setKey);
     expect(await host.diff(u, created.id, read.properties, replaced.inputs, checked.inputs)).toMatchObject({
       changes: "some",
       replaces: ["imageId"],

@@ -108,6 +108,20 @@ describe("the quickstart stack", () => {
     expect(up.outputs.instanceIds).toHaveLength(3);
   });
 
+  it("changing instanceType replaces the set: new instances first, then the old ones go to the recycle bin", async () => {
+    const old = engine.state()[0]!.outputs;
+    engine.setConfig({ instanceType: "c.2c4g" });
+    const result = await engine.run({ program: PROGRAM });
+    expect(result.ok).toBe(true);
+    expect(result.steps.map((s) => s.op)).toEqual(["replace", "delete-replaced"]);
+    const now = engine.state()[0]!.outputs;
+    expect(now.setKey).not.toBe(old.setKey);
+    const fresh = now.instanceIds as string[];
+    expect(fresh).toHaveLength(3);
+    expect(fresh.filter((id) => (old.instanceIds as string[]).includes(id))).toEqual([]);
+    expect(await liveIds()).toEqual([...fresh].sort());
+  });
+
   it("destroy sends every instance the stack made to the recycle bin", async () => {
     const result = await engine.destroy();
     expect(result.ok).toBe(true);

@@ -60,6 +60,9 @@ const MATRIX: Row[] = [
   ).map(([operation, at]): Row => ({ operation, step: at, faults: [FAULTS.killed], via: "host" })),
   { operation: "create", step: CREATE, faults: [FAULTS.dropped], via: "host" },
   { operation: "delete", step: TERMINATE, faults: [FAULTS.http500], via: "host" },
+  // an update of a set without tags refused before it found the set: its partial failure must still
+  // encode (an `undefined` in it once left the host without an answer)
+  { operation: "scale in", step: LOOKUP, faults: [FAULTS.refused], via: "host" },
   // create 3 (one CreateInstances) and create 150 (two: 100 + 50)
   { operation: "create", step: LOOKUP, faults: TRANSIENT },
   { operation: "create", step: CREATE, faults: ALL },

@@ -518,11 +518,19 @@ export class FakeEngine {
     // A resource with init errors gets an update even without changes ("continue awaiting initialization").
     const op: StepOp =
       changed && diff.replaces.length > 0 ? "replace" : changed || (old.initErrors?.length ?? 0) > 0 ? "update" : "same";
+    if (op === "replace") {
+      // As the engine's step generator does before a replacement: check the new inputs again without
+      // the old ones (so that defaults such as auto-names are computed afresh); the replacement gets those.
+      const rechecked = await host.check(urn, {}, inputs).catch((err) => {
+        throw this.fail(ctx, old, "check-failed", err);
+      });
+      return this.replace(ctx, old, type, rechecked.inputs, diff.deleteBeforeReplace);
+    }
 
     if (ctx.dryRun) {
       this.step(ctx, old, op);
       if (op === "same") return { id: old.id, outputs: old.outputs };
-      return { id: op === "replace" ? "" : old.id, outputs: news };
+      return { id: old.id, outputs: news };
     }
     if (op === "same") {
       this.step(ctx, old, "same");
@@ -542,8 +550,23 @@ export class FakeEngine {
         throw this.fail(ctx, old, "update-failed", err);
       }
     }
-    // Replace: create the new one, and delete the old one at shutdown (or first, with deleteBeforeReplace).
-    if (diff.deleteBeforeReplace) {
+    throw new EngineError(`unexpected step ${op} for ${urn}`);
+  }
+
+  /** Replace: create the new one, and delete the old one at shutdown (or first, with deleteBeforeReplace). */
+  private async replace(
+    ctx: RunContext,
+    old: StateEntry,
+    type: string,
+    news: Props,
+    deleteBeforeReplace: boolean | undefined,
+  ): Promise<{ id: string; outputs: Props }> {
+    const { urn } = old;
+    if (ctx.dryRun) {
+      this.step(ctx, old, "replace");
+      return { id: "", outputs: news };
+    }
+    if (deleteBeforeReplace) {
       if (!(await this.deleteOne(ctx, old, "delete-replaced"))) throw new EngineError(`delete of ${urn} before replace failed`);
       this.resources.delete(urn);
       return this.create(ctx, urn, type, news, "replace");

@@ -26,18 +26,29 @@ describe("check", () => {
       pollIntervalSeconds: 10,
       forceDelete: false,
     });
-    expect(a.inputs!.setKey).toMatch(/^web-g0-[0-9a-f]{16}$/);
+    expect(a.inputs!.setKey).toMatch(/^web-[0-9a-f]{16}$/);
     expect(checkInstanceSet({}, base).inputs!.setKey).toBe(a.inputs!.setKey);
     expect(checkInstanceSet({}, { ...base, setName: "proj/prod/web" }).inputs!.setKey).not.toBe(a.inputs!.setKey);
   });
 
-  it("keeps the key across in-place changes and moves to a new generation when the set is replaced", () => {
+  it("keeps the key across in-place changes and gives a replacement its own key, with or without the old inputs", () => {
     const first = checkInstanceSet({}, base).inputs!;
-    const scaled = checkInstanceSet(first, { ...base, instanceCount: 5, instanceName: "web-[1,2]" }).inputs!;
+    const scaled = checkInstanceSet(first, { ...base, instanceCount: 5, instanceName: "web-[1,2]", tags: { a: "b" } }).inputs!;
     expect(scaled.setKey).toBe(first.setKey);
     const replaced = checkInstanceSet(scaled, { ...base, instanceCount: 5, imageId: "img-other" }).inputs!;
-    expect(replaced.setKey).toMatch(/^web-g1-/);
-    expect(checkInstanceSet(replaced, { ...base, instanceCount: 5, imageId: "img-other" }).inputs!.setKey).toBe(replaced.setKey);
+    expect(replaced.setKey).not.toBe(first.setKey);
+    // The engine checks a replacement again without the old inputs: the key must not depend on them.
+    expect(checkInstanceSet({}, { ...base, instanceCount: 5, imageId: "img-other" }).inputs!.setKey).toBe(replaced.setKey);
+  });
+
+  it("keeps a password out of the key, and replaces delete-first when only the password changed", () => {
+    const withPassword = checkInstanceSet({}, { ...base, password: "Sup3r~secret" }).inputs!;
+    const other = checkInstanceSet({}, { ...base, password: "Oth3r~secret" }).inputs!;
+    expect(other.setKey).toBe(withPassword.setKey);
+    const stored = { ...withPassword, instances: [], status: "RUNNING" } as never;
+    expect(diffInstanceSet(stored, other)).toMatchObject({ replaces: ["password"], deleteBeforeReplace: true });
+    const image = checkInstanceSet({}, { ...base, password: "Sup3r~secret", imageId: "img-other" }).inputs!;
+    expect(diffInstanceSet(stored, image)).toMatchObject({ replaces: ["imageId"], deleteBeforeReplace: false });
   });
 
   it.each([

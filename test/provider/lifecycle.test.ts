@@ -310,6 +310,8 @@ describe("update, read and delete", () => {
     expect(failure.reasons.join()).toContain("OPERATION_DENIED_NO_PERMISSION");
     expect((failure.properties as Outs).instanceIds).toEqual(outs.instanceIds);
     expect((failure.properties as Outs).instances).toEqual(outs.instances);
+    // Plain JSON: no key holds `undefined` (this set has no tags to keep).
+    expect(failure.properties).toStrictEqual(JSON.parse(JSON.stringify(failure.properties)));
   });
 
   it("waits for an instance that is still stopping, then starts it", async () => {
@@ -330,6 +332,16 @@ describe("update, read and delete", () => {
     expect(read.props.instanceIds).toEqual([]);
     expect(read.props.status).toBe("INCOMPLETE");
     expect((await audit(emu.url)).filter(isLive).map((i) => i.instanceStatus)).toEqual(["CREATE_FAILED"]);
+  });
+
+  it("with forceDelete, leaves alone what an earlier life of the resource put in the recycle bin", async () => {
+    const first = await create(args({ instanceCount: 1 }));
+    await runtime.delete(first.id, first.outs); // without forceDelete: restorable from the bin
+    const again = await create(args({ instanceCount: 1, forceDelete: true }));
+    expect(again.outs.setKey).toBe(first.outs.setKey);
+    const old = (await audit(emu.url)).find((i) => i.instanceId === first.outs.instanceIds[0]);
+    expect(old).toMatchObject({ instanceStatus: "RECYCLE", released: false });
+    await runtime.delete(again.id, again.outs);
   });
 
   it("removes the set from state on refresh when no instance remains", async () => {

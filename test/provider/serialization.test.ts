@@ -63,7 +63,7 @@ describe("the serialized provider", () => {
       })().catch((e) => { console.error(e.message); process.exit(1); });`;
     const { stdout } = await run(process.execPath, ["-e", script], { cwd: path.join(root, "examples", "quickstart") });
     const result = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(result.id).toMatch(/^child-g0-/);
+    expect(result.id).toMatch(/^child-[0-9a-f]{16}$/);
     expect(result.status).toBe("RUNNING");
     expect(result.ids).toHaveLength(1);
     fs.rmSync(dir, { recursive: true, force: true });

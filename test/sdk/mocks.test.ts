@@ -58,7 +58,7 @@ describe("InstanceSet in a program", () => {
     expect((await value(instances)).map((i) => i.instanceName)).toEqual(["web-01", "web-02"]);
     expect(await value(status)).toBe("RUNNING");
     expect(await value(web.publicIpAddresses)).toHaveLength(2);
-    expect(await value(web.setKey)).toMatch(/^web-g0-/);
+    expect(await value(web.setKey)).toMatch(/^web-[0-9a-f]{16}$/);
     expect(await value(web.instanceCount)).toBe(2);
 
     const [resource] = registered;

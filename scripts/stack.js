@@ -2,7 +2,9 @@
 // `npm run up` / `npm run destroy`: the top-level stack against the local emulator.
 // Starts the emulator in the background unless one already answers on 127.0.0.1:8787, uses a
 // local file backend under .pulumi-state/ with a passphrase for local secrets, and runs the
-// Pulumi CLI. Point the same stack at the real API by setting zenlayer:domain/scheme and real keys.
+// Pulumi CLI on the stack `emulator`, which it points at the emulator. It refuses a stack that
+// points elsewhere: a destroy against the emulator would find nothing and forget real instances.
+// For the real API use a stack of its own and plain `pulumi up` (README).
 const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -24,6 +26,7 @@ if (which.status !== 0) {
 
 const HOST = "127.0.0.1";
 const PORT = 8787;
+const STACK = "emulator";
 const stateDir = path.join(root, ".pulumi-state");
 fs.mkdirSync(stateDir, { recursive: true });
 
@@ -69,7 +72,15 @@ function pulumi(args, env) {
     PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
   };
-  pulumi(["stack", "select", "--create", "dev"], env);
+  pulumi(["stack", "select", "--create", STACK], env);
+  const domain = spawnSync("pulumi", ["config", "get", "zenlayer:domain"], { cwd: root, env, encoding: "utf8" });
+  const current = domain.status === 0 ? domain.stdout.trim() : "";
+  if (current !== "" && current !== `${HOST}:${PORT}`) {
+    console.error(
+      `Stack ${STACK} points at ${current}, not at the local emulator: run \`pulumi ${command}\` yourself for that stack.`,
+    );
+    process.exit(1);
+  }
   pulumi(["config", "set", "zenlayer:domain", `${HOST}:${PORT}`], env);
   pulumi(["config", "set", "zenlayer:scheme", "HTTP"], env);
   pulumi(["config", "set", "zenlayer:accessKeyId", "ZLEMULATORKEYID"], env);

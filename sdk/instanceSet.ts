@@ -47,9 +47,9 @@ export class InstanceSet extends pulumi.dynamic.Resource {
   declare readonly orderNumbers: pulumi.Output<string[]>;
   /** `RUNNING` when every instance runs and the count is met, else `INCOMPLETE` (the next `up` repairs). */
   declare readonly status: pulumi.Output<"RUNNING" | "INCOMPLETE">;
-  /** Public IPv4 addresses of all instances, in instance order. */
+  /** Public IPv4 addresses of all instances, flattened in instance order (per instance: `instances[i].publicIpAddresses`). */
   declare readonly publicIpAddresses: pulumi.Output<string[]>;
-  /** Private IPv4 addresses of all instances, in instance order. */
+  /** Private IPv4 addresses of all instances, flattened in instance order (per instance: `instances[i].privateIpAddresses`). */
   declare readonly privateIpAddresses: pulumi.Output<string[]>;
   declare readonly zoneId: pulumi.Output<string>;
   declare readonly instanceType: pulumi.Output<string>;
@@ -63,7 +63,7 @@ export class InstanceSet extends pulumi.dynamic.Resource {
       ...args,
       // Secret in state whatever the program passed; the engine keeps the output secret too.
       password: args.password === undefined ? undefined : pulumi.secret(args.password),
-      setName: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      setName: identityOf(name, opts),
     };
     super(
       instanceSetProvider,
@@ -73,5 +73,23 @@ export class InstanceSet extends pulumi.dynamic.Resource {
       "zenlayer",
       "InstanceSet",
     );
+  }
+}
+
+/**
+ * The set's identity, from which its instances' tag derives: organization, project, stack, the
+ * parent's URN (one name may be used under several parents) and the resource name, which comes last.
+ */
+function identityOf(name: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
+  const scope = [organization(), pulumi.getProject(), pulumi.getStack()];
+  return pulumi.output(opts?.parent?.urn).apply((parent) => [...scope, ...(parent ? [parent] : []), name].join("/"));
+}
+
+/** The stack's organization; engines that do not pass one (older CLIs, mocks) get the DIY backends' name. */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "organization";
   }
 }

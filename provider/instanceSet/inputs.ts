@@ -134,8 +134,8 @@ export const InstanceSetInputs = z
     catalogCheck: z.boolean().default(true),
 
     // ---- identity, set by the SDK ----
-    /** `project/stack/resource name`, passed by the SDK; the set key derives from it. */
-    setName: id("project/stack/name identity"),
+    /** `organization/project/stack[/parent URN]/resource name`, passed by the SDK; the set key derives from it. */
+    setName: id("set identity"),
     /** Assigned by `check`; tags every instance of the set. */
     setKey: z.string().optional(),
   })

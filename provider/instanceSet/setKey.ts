@@ -8,11 +8,11 @@ import { type InstanceSetInputs, REPLACE_FIELDS } from "./inputs";
 const UNHASHED_FIELDS: ReadonlySet<string> = new Set(["password"]);
 
 /**
- * `<name>-<hash>` from project, stack and resource name and the values of the fields that force a
- * replacement. It depends on the inputs alone (the engine checks a replacement's inputs without the
- * old ones), so a replacement gets a key of its own, and an interrupted create finds its instances
- * again under the same key. A replacement that keeps the key (only a password changed) is made
- * delete-first by diff.
+ * `<name>-<hash>` from the set's identity (organization, project, stack, parent, resource name) and
+ * the values of the fields that force a replacement. It depends on the inputs alone (the engine
+ * checks a replacement's inputs without the old ones), so a replacement gets a key of its own, and
+ * an interrupted create finds its instances again under the same key. A replacement that keeps the
+ * key (only a password changed) is made delete-first by diff.
  */
 export function setKeyFor(inputs: InstanceSetInputs): string {
   const identity = REPLACE_FIELDS.filter((field) => !UNHASHED_FIELDS.has(field)).map((field) => [field, inputs[field] ?? null]);

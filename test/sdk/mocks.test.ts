@@ -20,6 +20,7 @@ beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
+        if (args.inputs.__provider === undefined) return { id: `${args.name}-id`, state: {} }; // a component
         registered.push({ type: args.type, inputs: args.inputs });
         const provider = require("require-from-string")(args.inputs.__provider).handler();
         await provider.configure({ config: { get: (k: string) => config[k] } });
@@ -63,8 +64,29 @@ describe("InstanceSet in a program", () => {
 
     const [resource] = registered;
     expect(resource!.type).toBe("pulumi-nodejs:dynamic/zenlayer:InstanceSet");
-    expect(resource!.inputs.setName).toBe("mockproj/mockstack/web");
+    expect(resource!.inputs.setName).toBe("organization/mockproj/mockstack/web");
     expect(typeof resource!.inputs.__provider).toBe("string");
     expect(resource!.inputs).not.toHaveProperty("instanceIds"); // seeded outputs are not sent as inputs
+  });
+
+  it("gives same-named sets under different parents identities and instances of their own", async () => {
+    class Web extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("test:index:Web", name);
+      }
+    }
+    class Api extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("test:index:Api", name);
+      }
+    }
+    const args = { zoneId: "SEL-A", instanceType: "c.1c2g", imageId: "img-yKK4q6XybymPgfx7ynUUqC3N8", instanceCount: 1 };
+    const a = new InstanceSet("vms", args, { parent: new Web("a") });
+    const b = new InstanceSet("vms", args, { parent: new Api("b") });
+    const [keyA, keyB] = [await value(a.setKey), await value(b.setKey)];
+    expect(keyA).toMatch(/^vms-[0-9a-f]{16}$/);
+    expect(keyB).not.toBe(keyA);
+    const [idsA, idsB] = [await value(a.instanceIds), await value(b.instanceIds)];
+    expect(idsA.filter((id) => idsB.includes(id))).toEqual([]);
   });
 });

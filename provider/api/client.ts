@@ -270,7 +270,7 @@ export class ZenlayerClient {
     if (!RETRYABLE_CODES.has(error.code) && error.httpStatus !== 429) throw error;
     if (sendOnce && !NOT_ACTED_CODES.has(error.code) && error.httpStatus !== 429) {
       // A 500 to a send-once action may hide a half-done operation: let the caller reconcile.
-      throw new OutcomeUnknownError(action, `HTTP ${error.httpStatus} ${error.code}`);
+      throw new OutcomeUnknownError(action, `HTTP ${error.httpStatus} ${error.code}`, true);
     }
     const throttled = error.code === "REQUEST_LIMIT_EXCEEDED" || error.httpStatus === 429;
     return { kind: "retry", error, waitMs: throttled ? 1000 : undefined };

@@ -17,14 +17,17 @@ export class ZenlayerApiError extends Error {
 }
 
 /**
- * A request that must not be re-sent (CreateInstances) was sent but no answer arrived: the API may
- * or may not have acted on it. The caller reconciles (the InstanceSet looks its instances up by tag).
+ * A request that must not be re-sent (CreateInstances) was sent, and what came back (nothing, an
+ * unreadable answer, a server error) does not say whether the API acted on it. The caller
+ * reconciles (the InstanceSet looks its instances up by tag). `answered`: the API itself answered
+ * with its error envelope, so it is done with the request; otherwise it may still be acting on it.
  */
 export class OutcomeUnknownError extends Error {
   override readonly name = "OutcomeUnknownError";
   constructor(
     readonly action: string,
     readonly causeDescription: string,
+    readonly answered = false,
   ) {
     super(`Zenlayer ${action}: the request was sent but its outcome is unknown (${causeDescription}); it was not re-sent`);
   }

@@ -291,7 +291,7 @@ export class InstanceSetOperations {
         members.mayHaveMore = true;
         // The request may have taken effect: adopt whatever now carries the set tag instead of re-sending.
         this.ctx.log(`${label}: ${error.message}; looking the set up by its tag`);
-        const fresh = await this.taggedNewcomers(setKey, members);
+        const fresh = await this.taggedNewcomers(setKey, members, !error.answered);
         for (const info of fresh) members.add(recordOf(info));
         this.ctx.log(`${label}: found ${fresh.length} instance(s) from that request`);
       }
@@ -303,12 +303,13 @@ export class InstanceSetOperations {
   }
 
   /**
-   * Live instances with the set tag that are not members yet. A request that timed out may still be
-   * acting at the API: until one more request timeout has passed, nothing found is not taken for
-   * "nothing created" (re-sending then would create the instances twice).
+   * Live instances with the set tag that are not members yet. A request the API did not answer may
+   * still be acting there: then, until one more request timeout has passed, nothing found is not
+   * taken for "nothing created" (re-sending then would create the instances twice). A request it
+   * answered (with an error) is done: one look is enough.
    */
-  private async taggedNewcomers(setKey: string, members: Members): Promise<InstanceInfo[]> {
-    const deadline = Date.now() + this.client.settings.requestTimeoutMs;
+  private async taggedNewcomers(setKey: string, members: Members, patient: boolean): Promise<InstanceInfo[]> {
+    const deadline = Date.now() + (patient ? this.client.settings.requestTimeoutMs : 0);
     for (;;) {
       const tagged = await this.client.describeAllInstances({ tags: [{ key: SET_TAG_KEY, value: setKey }] });
       const fresh = tagged.filter((i) => !members.has(i.instanceId) && !DEPARTED.has(i.instanceStatus)).sort(byCreation);

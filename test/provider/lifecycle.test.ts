@@ -61,6 +61,18 @@ async function create(news: Record<string, unknown>) {
   return { id, inputs, outs: outs as Outs };
 }
 
+/** A runtime on this file's emulator with some stack config changed. */
+function runtimeWith(overrides: Record<string, string>): InstanceSetRuntime {
+  const config: Record<string, string> = { ...configOf(emu), ...overrides };
+  const other = new InstanceSetRuntime(() => {});
+  other.configure({ get: (k) => config[k] });
+  return other;
+}
+
+/** The next `times` CreateInstances are answered HTTP 500 (nothing created). */
+const failCreates = (times: number) =>
+  injectFault(emu.url, { action: "CreateInstances", kind: "error", times, status: 500, code: "INTERNAL_SERVER_ERROR" });
+
 const liveTagged = async (setKey: string) =>
   (await audit(emu.url)).filter((i) => isLive(i) && tagValue(i, SET_TAG_KEY) === setKey);
 
@@ -150,16 +162,8 @@ describe("create", () => {
   });
 
   it("records the set even with no instance when CreateInstances outcomes stayed unknown, so the next up finds late ones", async () => {
-    const quick = { ...configOf(emu), "zenlayer:requestTimeoutSeconds": "0.3" };
-    const impatient = new InstanceSetRuntime(() => {});
-    impatient.configure({ get: (k) => quick[k as keyof typeof quick] });
-    await injectFault(emu.url, {
-      action: "CreateInstances",
-      kind: "error",
-      times: 3,
-      status: 500,
-      code: "INTERNAL_SERVER_ERROR",
-    });
+    const impatient = runtimeWith({ "zenlayer:requestTimeoutSeconds": "0.3" });
+    await failCreates(3);
     const inputs = await checked({}, args());
     const failure = (await impatient.create(inputs).catch((e) => e)) as PartialFailure;
     expect(failure).toBeInstanceOf(PartialFailure);
@@ -169,6 +173,19 @@ describe("create", () => {
     expect(props.setKey).toBe(failure.id);
     const { outs } = await impatient.update(failure.id, props, inputs);
     expect((outs as Outs).instanceIds).toHaveLength(3);
+  });
+
+  it("after a CreateInstances answered with a server error, looks the set up once before sending it again", async () => {
+    // A long request timeout: were it waited out (as for an unanswered request), the tag lookups
+    // would run about once a second for 20 s.
+    const patient = runtimeWith({ "zenlayer:requestTimeoutSeconds": "20" });
+    await failCreates(1);
+    const { outs } = await patient.create(await checked({}, args()));
+    expect((outs as Outs).instanceIds).toHaveLength(3);
+    const s = await stats(emu.url);
+    expect(s.byAction.CreateInstances).toBe(2);
+    // the set lookup, the one look after the error, and a poll or two while the instances deploy
+    expect(s.byAction.DescribeInstances).toBeLessThanOrEqual(5);
   });
 
   it("adopts the instances of a CreateInstances whose response was lost instead of creating them twice", async () => {

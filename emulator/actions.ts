@@ -434,23 +434,17 @@ function releaseInstances(p: Params<"ReleaseInstances">, ctx: ActionContext): Re
   return {};
 }
 
-function startInstances(p: Params<"StartInstances">, ctx: ActionContext): Reply<"StartInstances"> {
-  const found = targets(p.instanceIds, ctx, requireStatus("STOPPED", "INSTANCE_NOT_STOPPED"));
-  for (const { record } of found) ctx.store.power(record, ctx.now, "BOOTING", "RUNNING");
-  return {};
-}
-
-function stopInstances(p: Params<"StopInstances">, ctx: ActionContext): Reply<"StopInstances"> {
-  const found = targets(p.instanceIds, ctx, requireStatus("RUNNING", "INSTANCE_NOT_RUNNING"));
-  for (const { record } of found) ctx.store.power(record, ctx.now, "STOPPING", "STOPPED");
-  return {};
-}
-
-function rebootInstances(p: Params<"RebootInstances">, ctx: ActionContext): Reply<"RebootInstances"> {
-  const found = targets(p.instanceIds, ctx, requireStatus("RUNNING", "INSTANCE_NOT_RUNNING"));
-  for (const { record } of found) ctx.store.power(record, ctx.now, "REBOOT", "RUNNING");
-  return {};
-}
+/** Start, Stop and Reboot: instances in status `from` go through `via` to `to`; any other is refused with `code`. */
+const powerAction =
+  (from: "STOPPED" | "RUNNING", code: string, via: "BOOTING" | "STOPPING" | "REBOOT", to: "RUNNING" | "STOPPED") =>
+  (p: Params<"StartInstances" | "StopInstances" | "RebootInstances">, ctx: ActionContext): Reply<"StartInstances"> => {
+    const found = targets(p.instanceIds, ctx, requireStatus(from, code));
+    for (const { record } of found) ctx.store.power(record, ctx.now, via, to);
+    return {};
+  };
+const startInstances = powerAction("STOPPED", "INSTANCE_NOT_STOPPED", "BOOTING", "RUNNING");
+const stopInstances = powerAction("RUNNING", "INSTANCE_NOT_RUNNING", "STOPPING", "STOPPED");
+const rebootInstances = powerAction("RUNNING", "INSTANCE_NOT_RUNNING", "REBOOT", "RUNNING");
 
 function modifyInstancesAttribute(p: Params<"ModifyInstancesAttribute">, ctx: ActionContext): Reply<"ModifyInstancesAttribute"> {
   checkName("instanceName", p.instanceName);

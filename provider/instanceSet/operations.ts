@@ -145,11 +145,8 @@ export class InstanceSetOperations {
       { recorded: olds.instanceIds ?? [], adopt: [], retiredTagKeys },
       // Failed before every instance was retagged: keep the old tags in state (none, if there were
       // none), so that the next update still sees the change and knows which keys to delete.
-      (reasons, retagged) => {
-        const properties = this.properties(news, members);
-        if (!retagged) properties.tags = olds.tags;
-        return new PartialFailure(id, plainJson(properties), reasons);
-      },
+      (reasons, retagged) =>
+        new PartialFailure(id, this.properties(retagged ? news : { ...news, tags: olds.tags }, members), reasons),
     );
     return { outs };
   }

@@ -4,6 +4,9 @@ import { authorizationHeader, canonicalRequest, parseAuthorization, signature } 
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const TEST_KEY = { id: "ZLTESTKEYID0001", secret: "zl-test-secret-0123456789abcdef" };
+/** Vectors B–D: JSON bodies signed with the test key at 1700000000. */
+const signWithTestKey = (host: string, body: string) =>
+  signature({ contentType: "application/json", host, body, timestamp: "1700000000", accessKeyPassword: TEST_KEY.secret });
 const CREATE_BODY =
   '{"zoneId":"SEL-A","imageId":"img-yKK4q6XybymPgfx7ynUUqC3N8","instanceType":"c.1c2g","instanceName":"web-[1,2]","password":"Example~123","instanceChargeType":"POSTPAID","internetChargeType":"ByBandwidth","instanceCount":2,"subnetId":"subnet-0001"}';
 
@@ -31,13 +34,7 @@ describe("ZC2-HMAC-SHA256 vectors", () => {
     expect(sha256(canonicalRequest("application/json", "console.zenlayer.com", body))).toBe(
       "b7c7551e6273fcad3dd7c7bf500b522cf29b6bcb1291cb3d29bf6cde6e19d68d",
     );
-    const sig = signature({
-      contentType: "application/json",
-      host: "console.zenlayer.com",
-      body,
-      timestamp: "1700000000",
-      accessKeyPassword: TEST_KEY.secret,
-    });
+    const sig = signWithTestKey("console.zenlayer.com", body);
     expect(authorizationHeader(TEST_KEY.id, sig)).toBe(
       "ZC2-HMAC-SHA256 Credential=ZLTESTKEYID0001, SignedHeaders=content-type;host, Signature=4c95ab98d8ddd1db0770863e64ef6a9560eeee08b2fa57dbda2ff51c29c2f108",
     );
@@ -50,13 +47,7 @@ describe("ZC2-HMAC-SHA256 vectors", () => {
       "POST\n/\n\ncontent-type:application/json\nhost:console.zenlayer.com\n\ncontent-type;host\n794421fe65f689600b6302712e2d65aa3df3eec78f9ece96a6f431a0a82acbd7",
     );
     expect(sha256(canonical)).toBe("fd028ff31bdd64c1485ecfe7c085c179c6135727316067599ab3f618fd3ac9cd");
-    const sig = signature({
-      contentType: "application/json",
-      host: "console.zenlayer.com",
-      body: CREATE_BODY,
-      timestamp: "1700000000",
-      accessKeyPassword: TEST_KEY.secret,
-    });
+    const sig = signWithTestKey("console.zenlayer.com", CREATE_BODY);
     expect(authorizationHeader(TEST_KEY.id, sig)).toBe(
       "ZC2-HMAC-SHA256 Credential=ZLTESTKEYID0001, SignedHeaders=content-type;host, Signature=e49bd3a18e67f7d06fdbaa88a7abbbe285008579a1693bddc7a5d8d9d16fd921",
     );
@@ -65,13 +56,7 @@ describe("ZC2-HMAC-SHA256 vectors", () => {
   it("D: the same request to an emulator host with a port", () => {
     const canonical = canonicalRequest("application/json", "127.0.0.1:8787", CREATE_BODY);
     expect(sha256(canonical)).toBe("1283ebf5c25df25b1e5869633cbd6c5316b7e80ce28a258bf09fce598b569ff3");
-    const sig = signature({
-      contentType: "application/json",
-      host: "127.0.0.1:8787",
-      body: CREATE_BODY,
-      timestamp: "1700000000",
-      accessKeyPassword: TEST_KEY.secret,
-    });
+    const sig = signWithTestKey("127.0.0.1:8787", CREATE_BODY);
     expect(sig).toBe("2d09b3b4365f40e829fc025169f3350fff774fc15370c61228570cf861926085");
   });
 

@@ -536,21 +536,18 @@ export class FakeEngine {
       this.step(ctx, old, "same");
       return { id: old.id, outputs: old.outputs };
     }
-    if (op === "update") {
-      try {
-        const updated = await host.update(urn, old.id, old.outputs, news, old.inputs);
-        this.resources.set(urn, { urn, type, id: old.id, inputs: news, outputs: updated.properties });
-        this.step(ctx, old, "update");
-        return { id: old.id, outputs: updated.properties };
-      } catch (err) {
-        if (err instanceof HostCallError && err.partial) {
-          // As the engine does for a partially failed update: old inputs, new outputs, init errors.
-          this.resources.set(urn, { ...old, outputs: err.partial.properties, initErrors: err.partial.reasons });
-        }
-        throw this.fail(ctx, old, "update-failed", err);
+    try {
+      const updated = await host.update(urn, old.id, old.outputs, news, old.inputs);
+      this.resources.set(urn, { urn, type, id: old.id, inputs: news, outputs: updated.properties });
+      this.step(ctx, old, "update");
+      return { id: old.id, outputs: updated.properties };
+    } catch (err) {
+      if (err instanceof HostCallError && err.partial) {
+        // As the engine does for a partially failed update: old inputs, new outputs, init errors.
+        this.resources.set(urn, { ...old, outputs: err.partial.properties, initErrors: err.partial.reasons });
       }
+      throw this.fail(ctx, old, "update-failed", err);
     }
-    throw new EngineError(`unexpected step ${op} for ${urn}`);
   }
 
   /** Replace: create the new one, and delete the old one at shutdown (or first, with deleteBeforeReplace). */
